@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Per group, in this order: driver_override on every endpoint (nothing
+ * else can claim them from here on), vfio-pci loaded, current drivers
+ * unbound, drivers_probe, the driver link re-read. Any failure puts the
+ * whole group back as it was. */
+#include "apply.h"
+#include "modload.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+uint64_t now_us(void)
+{
+	struct timespec ts;
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+const char *dev_result_name(enum dev_result r)
+{
+	static const char *const n[] = { "bound", "already-bound", "skipped-bridge", "kept", "restored", "dirty", "planned" };
+	return n[r];
+}
+
+const char *group_result_name(enum group_result r)
+{
+	static const char *const n[] = { "bound", "already-bound", "refused", "failed", "dry-run", "disabled" };
+	return n[r];
+}
+
+/* A driver name from a symlink is used in a path: refuse anything odd. */
+static bool sane_driver(const char *d)
+{
+	return d[0] && !streq(d, ".") && !streq(d, "..") && !strchr(d, '/');
+}
+
+static int read_override(const struct sysroot *sr, const char *dev, char *buf, size_t size)
+{
+	int r = sr_readf(sr, buf, size, "sys/bus/pci/devices/%s/driver_override", dev);
+	if (r >= 0 && streq(buf, "(null)"))
+		buf[0] = '\0';
+	if (r == -ENOENT) { /* kernels before 3.16: no override at all */
+		buf[0] = '\0';
+		return -ENOTSUP;
+	}
+	return r < 0 ? r : 0;
+}
+
+static void set_err(struct dev_outcome *o, const char *what, int r)
+{
+	if (!o->error[0])
+		(void)snprintf(o->error, sizeof(o->error), "%s: %s", what, strerror(-r));
+}
+
+static int ensure_vfio(const struct sysroot *sr, const struct devtab *t, struct apply_result *res)
+{
+	int r;
+
+	if (res->vfio_loaded)
+		return 0;
+	if (sr_exists(sr, "sys/bus/pci/drivers/vfio-pci")) {
+		res->vfio_loaded = true; /* built in, or loaded earlier */
+		return 0;
+	}
+	if (res->load_error[0])
+		return -ENOENT; /* tried already; do not retry per group */
+	r = modload(sr, t->kver, "vfio-pci", NULL, res->load_error, sizeof(res->load_error));
+	if (r == 0 && !sr_exists(sr, "sys/bus/pci/drivers/vfio-pci")) {
+		(void)snprintf(res->load_error, sizeof(res->load_error), "vfio-pci loaded but its driver did not register");
+		r = -ENODEV;
+	}
+	if (r < 0 && !res->load_error[0])
+		(void)snprintf(res->load_error, sizeof(res->load_error), "cannot load vfio-pci: %s", strerror(-r));
+	res->vfio_loaded = r == 0;
+	return r;
+}
+
+static bool wait_bound(const struct sysroot *sr, const char *dev, unsigned timeout_ms, char *drv, size_t size)
+{
+	uint64_t deadline = now_us() + (uint64_t)timeout_ms * 1000u;
+	for (;;) {
+		if (scan_driver(sr, dev, drv, size) == 0 && streq(drv, "vfio-pci"))
+			return true;
+		if (now_us() >= deadline)
+			return false;
+		sleep_ms(5);
+	}
+}
+
+/* Puts one device back: override restored, vfio-pci released, previous
+ * driver re-bound. Returns false if the device did not end as before. */
+static bool restore_dev(const struct sysroot *sr, const struct pci_dev *d, struct dev_outcome *o)
+{
+	char cur[DRV_MAX];
+	int r;
+
+	r = sr_writef(sr, o->before_override[0] ? o->before_override : "\n", "sys/bus/pci/devices/%s/driver_override", d->name);
+	if (r < 0 && r != -ENOENT)
+		set_err(o, "restoring driver_override", r);
+	if (scan_driver(sr, d->name, cur, sizeof(cur)) == 0 && streq(cur, "vfio-pci") && !streq(o->before_driver, "vfio-pci"))
+		(void)sr_writef(sr, d->name, "sys/bus/pci/drivers/vfio-pci/unbind");
+	if (o->before_driver[0] && sane_driver(o->before_driver) && (scan_driver(sr, d->name, cur, sizeof(cur)) < 0 || !streq(cur, o->before_driver))) {
+		r = sr_writef(sr, d->name, "sys/bus/pci/drivers/%s/bind", o->before_driver);
+		if (r < 0)
+			(void)sr_write(sr, "sys/bus/pci/drivers_probe", d->name);
+	}
+	if (scan_driver(sr, d->name, o->after_driver, sizeof(o->after_driver)) < 0)
+		o->after_driver[0] = '\0';
+	return streq(o->after_driver, o->before_driver);
+}
+
+static void rollback(const struct sysroot *sr, const struct devtab *t, const struct plan_group *g, struct group_outcome *go, size_t upto)
+{
+	for (size_t k = upto; k-- > 0;) {
+		const struct plan_dev *pd = &g->devs[k];
+		if (pd->act != DA_BIND)
+			continue;
+		go->devs[k].res = restore_dev(sr, &t->v[pd->idx], &go->devs[k]) ? DR_RESTORED : DR_DIRTY;
+	}
+}
+
+static void fail(struct group_outcome *go, const char *dev, const char *fmt, ...) PRINTF(3, 4);
+static void fail(struct group_outcome *go, const char *dev, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	go->res = GR_FAILED;
+	n = snprintf(go->message, sizeof(go->message), "%s: ", dev);
+	va_start(ap, fmt);
+	(void)vsnprintf(go->message + n, sizeof(go->message) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static void bind_group(const struct sysroot *sr, const struct devtab *t, const struct plan_group *g, const struct apply_opts *o, struct group_outcome *go, struct apply_result *res)
+{
+	size_t k;
+	int r;
+
+	/* 1. Remember, then claim every endpoint with driver_override. */
+	for (k = 0; k < g->n; k++) {
+		const struct plan_dev *pd = &g->devs[k];
+		const struct pci_dev *d = &t->v[pd->idx];
+		struct dev_outcome *x = &go->devs[k];
+		if (pd->act != DA_BIND)
+			continue;
+		if (scan_driver(sr, d->name, x->before_driver, sizeof(x->before_driver)) < 0)
+			x->before_driver[0] = '\0';
+		r = read_override(sr, d->name, x->before_override, sizeof(x->before_override));
+		if (r == 0)
+			r = sr_writef(sr, "vfio-pci", "sys/bus/pci/devices/%s/driver_override", d->name);
+		if (r < 0) {
+			set_err(x, "writing driver_override", r);
+			fail(go, d->name, "cannot set driver_override (%s)", strerror(-r));
+			rollback(sr, t, g, go, k + 1);
+			return;
+		}
+	}
+	/* 2. vfio-pci binds the claimed devices as it registers. */
+	r = ensure_vfio(sr, t, res);
+	if (r < 0) {
+		fail(go, "vfio-pci", "%s", res->load_error);
+		rollback(sr, t, g, go, g->n);
+		return;
+	}
+	/* 3. Release from current drivers, then probe. */
+	for (k = 0; k < g->n; k++) {
+		const struct plan_dev *pd = &g->devs[k];
+		const struct pci_dev *d = &t->v[pd->idx];
+		struct dev_outcome *x = &go->devs[k];
+		char cur[DRV_MAX];
+		if (pd->act != DA_BIND)
+			continue;
+		if (scan_driver(sr, d->name, cur, sizeof(cur)) < 0)
+			cur[0] = '\0';
+		if (streq(cur, "vfio-pci"))
+			continue;
+		if (cur[0]) {
+			if (!sane_driver(cur))
+				r = -EINVAL;
+			else
+				r = sr_writef(sr, d->name, "sys/bus/pci/drivers/%s/unbind", cur);
+			if (r < 0) {
+				set_err(x, "unbinding", r);
+				fail(go, d->name, "cannot unbind from %s (%s)", cur, strerror(-r));
+				rollback(sr, t, g, go, g->n);
+				return;
+			}
+		}
+		r = sr_write(sr, "sys/bus/pci/drivers_probe", d->name);
+		if (r < 0)
+			set_err(x, "drivers_probe", r); /* the driver link decides */
+	}
+	/* 4. Only the driver link tells the truth. */
+	for (k = 0; k < g->n; k++) {
+		const struct plan_dev *pd = &g->devs[k];
+		const struct pci_dev *d = &t->v[pd->idx];
+		struct dev_outcome *x = &go->devs[k];
+		if (pd->act != DA_BIND)
+			continue;
+		if (!wait_bound(sr, d->name, o->bind_timeout_ms, x->after_driver, sizeof(x->after_driver))) {
+			fail(go, d->name, "not on vfio-pci after %u ms (driver: %s)%s%s", o->bind_timeout_ms, x->after_driver[0] ? x->after_driver : "none",
+			     x->error[0] ? "; " : "", x->error);
+			rollback(sr, t, g, go, g->n);
+			return;
+		}
+		x->res = DR_BOUND;
+	}
+	go->res = GR_BOUND;
+}
+
+static void init_outcomes(const struct devtab *t, const struct plan_group *g, struct group_outcome *go)
+{
+	go->devs = xcalloc(g->n, sizeof(*go->devs));
+	for (size_t k = 0; k < g->n; k++) {
+		const struct pci_dev *d = &t->v[g->devs[k].idx];
+		struct dev_outcome *x = &go->devs[k];
+		(void)snprintf(x->before_driver, sizeof(x->before_driver), "%s", d->driver);
+		(void)snprintf(x->after_driver, sizeof(x->after_driver), "%s", d->driver);
+		switch (g->devs[k].act) {
+		case DA_BIND: x->res = DR_PLANNED; break;
+		case DA_ALREADY: x->res = DR_ALREADY; break;
+		case DA_SKIP_BRIDGE: x->res = DR_SKIPPED; break;
+		case DA_KEEP: x->res = DR_KEPT; break;
+		}
+	}
+}
+
+void apply_plan(const struct sysroot *sr, const struct devtab *t, const struct plan *p, const struct apply_opts *o, struct apply_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->g = xcalloc(p->n, sizeof(*res->g));
+	res->n = p->n;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_group *g = &p->g[i];
+		struct group_outcome *go = &res->g[i];
+		uint64_t t0 = now_us();
+
+		init_outcomes(t, g, go);
+		if (g->act == GA_REFUSE) {
+			go->res = GR_REFUSED;
+			(void)snprintf(go->message, sizeof(go->message), "%s", g->reason);
+			res->nrefused++;
+			continue;
+		}
+		if (o->disabled) {
+			go->res = GR_DISABLED;
+			(void)snprintf(go->message, sizeof(go->message), "%s", o->disabled_why ? o->disabled_why : "disabled");
+			continue;
+		}
+		if (g->act == GA_ALREADY) {
+			go->res = GR_ALREADY;
+			res->nalready++;
+			continue;
+		}
+		if (o->dryrun) {
+			go->res = GR_DRYRUN;
+			continue;
+		}
+		bind_group(sr, t, g, o, go, res);
+		go->elapsed_us = now_us() - t0;
+		if (go->res == GR_BOUND)
+			res->nbound++;
+		else
+			res->nfailed++;
+	}
+}
+
+void apply_result_free(struct apply_result *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->g[i].devs);
+	free(r->g);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Config grammar (vfio-early.conf(5)): one rule per line, '#' starts a
+ * comment, the first word dispatches:
+ *
+ *   bind    SELECTOR [strict] [allow-boot-vga]
+ *   protect SELECTOR
+ *   sriov   SELECTOR vfs=N [host | vfio=LIST]
+ *   option  strict-groups | bind-timeout=MS | vf-timeout=MS
+ *
+ * SELECTOR is an address (0000:01:00.0, 01:00.0, slot 01:00) and/or
+ * id=VVVV:DDDD [subsystem=VVVV:DDDD]. Everything is parsed before anything
+ * is acted on; errors are collected as "FILE:LINE: ...". Pure: no I/O. */
+#include "rules.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TOKENS 16
+
+struct pctx {
+	struct config *c;
+	unsigned line;
+	size_t nerr;
+};
+
+static void perr(struct pctx *p, const char *fmt, ...) PRINTF(2, 3);
+static void perr(struct pctx *p, const char *fmt, ...)
+{
+	struct strbuf sb = { 0 };
+	va_list ap;
+
+	sb_printf(&sb, "%s:%u: ", p->c->path, p->line);
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	sl_add(&p->c->errors, sb_steal(&sb));
+	p->nerr++;
+}
+
+void config_init(struct config *c, const char *path)
+{
+	memset(c, 0, sizeof(*c));
+	c->path = path;
+	c->bind_timeout_ms = BIND_TIMEOUT_DEFAULT_MS;
+	c->vf_timeout_ms = VF_TIMEOUT_DEFAULT_MS;
+}
+
+void config_free(struct config *c)
+{
+	free(c->rules);
+	sl_free(&c->errors);
+	c->rules = NULL;
+	c->n = c->cap = 0;
+}
+
+bool selector_is_address(const struct selector *s)
+{
+	return s->kind == SEL_ADDR || s->kind == SEL_SLOT;
+}
+
+bool rule_vf_to_vfio(const struct rule *r, unsigned vf)
+{
+	if (r->vfs_to_host)
+		return false;
+	if (r->nranges == 0)
+		return true;
+	for (size_t i = 0; i < r->nranges; i++)
+		if (vf >= r->ranges[i].first && vf <= r->ranges[i].last)
+			return true;
+	return false;
+}
+
+/* Decimal, no sign, no leading junk, bounded. */
+static int parse_uint(const char *s, unsigned max, unsigned *ret)
+{
+	unsigned long v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > max)
+			return -ERANGE;
+	}
+	*ret = (unsigned)v;
+	return 0;
+}
+
+/* Shows a token safely: a config line may hold anything. */
+static const char *shown(const char *tok, char buf[static 48])
+{
+	size_t i, n = 0;
+	for (i = 0; tok[i] && n < 40; i++)
+		buf[n++] = (tok[i] >= 0x20 && tok[i] < 0x7f) ? tok[i] : '?';
+	if (tok[i]) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static int parse_selector_token(struct pctx *p, const char *tok, struct selector *sel, bool *has_addr)
+{
+	char b[48];
+	bool slot;
+
+	if (startswith(tok, "id=")) {
+		if (sel->has_id) {
+			perr(p, "'%s': id= given twice", shown(tok, b));
+			return -EINVAL;
+		}
+		if (pci_id_parse(tok + 3, &sel->vendor, &sel->device) < 0) {
+			perr(p, "'%s': not a vendor:device id; expected id=VVVV:DDDD in hex, e.g. id=10de:2204", shown(tok, b));
+			return -EINVAL;
+		}
+		sel->has_id = true;
+		return 1;
+	}
+	if (startswith(tok, "subsystem=")) {
+		if (sel->has_sub) {
+			perr(p, "'%s': subsystem= given twice", shown(tok, b));
+			return -EINVAL;
+		}
+		if (pci_id_parse(tok + 10, &sel->sub_vendor, &sel->sub_device) < 0) {
+			perr(p, "'%s': not a subsystem id; expected subsystem=VVVV:DDDD in hex, e.g. subsystem=1458:403b", shown(tok, b));
+			return -EINVAL;
+		}
+		sel->has_sub = true;
+		return 1;
+	}
+	if (strchr(tok, '=') || !strchr(tok, ':'))
+		return 0; /* not a selector token */
+	if (*has_addr) {
+		perr(p, "'%s': a rule takes one address; write one rule per device", shown(tok, b));
+		return -EINVAL;
+	}
+	if (pci_addr_parse(tok, &sel->addr, &slot) < 0) {
+		perr(p, "'%s': not a PCI address; expected DDDD:BB:SS.F, BB:SS.F or a slot BB:SS (hex, slot <= 1f, function 0-7), e.g. 0000:01:00.0", shown(tok, b));
+		return -EINVAL;
+	}
+	sel->kind = slot ? SEL_SLOT : SEL_ADDR;
+	*has_addr = true;
+	return 1;
+}
+
+/* Consumes selector tokens from tok[1..]; returns the index of the first
+ * other token, or -1 on error (already reported). */
+static int parse_selector(struct pctx *p, char **tok, int ntok, struct selector *sel)
+{
+	bool has_addr = false;
+	int i;
+
+	memset(sel, 0, sizeof(*sel));
+	for (i = 1; i < ntok; i++) {
+		int r = parse_selector_token(p, tok[i], sel, &has_addr);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+	}
+	if (!has_addr && !sel->has_id) {
+		perr(p, "'%s' needs a device: an address (0000:01:00.0, 01:00.0, slot 01:00) and/or id=VVVV:DDDD", tok[0]);
+		return -1;
+	}
+	if (sel->has_sub && !sel->has_id && !has_addr) {
+		perr(p, "subsystem= narrows id=; add id=VVVV:DDDD");
+		return -1;
+	}
+	if (!has_addr)
+		sel->kind = SEL_ID;
+	return i;
+}
+
+static struct rule *new_rule(struct pctx *p, enum rule_kind kind, const struct selector *sel)
+{
+	struct config *c = p->c;
+	struct rule *r;
+
+	GROW(c->rules, c->cap, c->n);
+	r = &c->rules[c->n++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->line = p->line;
+	r->sel = *sel;
+	return r;
+}
+
+static void parse_bind(struct pctx *p, char **tok, int ntok)
+{
+	struct selector sel;
+	bool strict = false, allow_vga = false;
+	char b[48];
+	int i = parse_selector(p, tok, ntok, &sel);
+
+	if (i < 0)
+		return;
+	for (; i < ntok; i++) {
+		if (streq(tok[i], "strict"))
+			strict = true;
+		else if (streq(tok[i], "allow-boot-vga"))
+			allow_vga = true;
+		else {
+			perr(p, "'%s': unknown bind option; accepted: an address, id=VVVV:DDDD, subsystem=VVVV:DDDD, strict, allow-boot-vga", shown(tok[i], b));
+			return;
+		}
+	}
+	struct rule *r = new_rule(p, RULE_BIND, &sel);
+	r->strict = strict;
+	r->allow_boot_vga = allow_vga;
+}
+
+static void parse_protect(struct pctx *p, char **tok, int ntok)
+{
+	struct selector sel;
+	char b[48];
+	int i = parse_selector(p, tok, ntok, &sel);
+
+	if (i < 0)
+		return;
+	if (i < ntok) {
+		perr(p, "'%s': protect takes only a device: an address and/or id=VVVV:DDDD [subsystem=VVVV:DDDD]", shown(tok[i], b));
+		return;
+	}
+	(void)new_rule(p, RULE_PROTECT, &sel);
+}
+
+static int parse_vf_list(struct pctx *p, const char *list, struct rule *r)
+{
+	char buf[256], b[48];
+	char *save = NULL, *item;
+
+	if (strlen(list) >= sizeof(buf) || !*list) {
+		perr(p, "'vfio=%s': expected a list of VF indexes such as vfio=0-3,6", shown(list, b));
+		return -1;
+	}
+	strcpy(buf, list);
+	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(item, '-');
+		unsigned first, last;
+		if (dash)
+			*dash = '\0';
+		if (parse_uint(item, SRIOV_VFS_MAX - 1, &first) < 0 || (dash && parse_uint(dash + 1, SRIOV_VFS_MAX - 1, &last) < 0)) {
+			perr(p, "'vfio=%s': expected VF indexes (0-%u) such as vfio=0-3,6", shown(list, b), SRIOV_VFS_MAX - 1);
+			return -1;
+		}
+		if (!dash)
+			last = first;
+		if (last < first) {
+			perr(p, "'vfio=%s': range %u-%u runs backwards", shown(list, b), first, last);
+			return -1;
+		}
+		if (r->nranges == VF_RANGES_MAX) {
+			perr(p, "'vfio=%s': at most %d ranges", shown(list, b), VF_RANGES_MAX);
+			return -1;
+		}
+		r->ranges[r->nranges].first = first;
+		r->ranges[r->nranges].last = last;
+		r->nranges++;
+	}
+	return 0;
+}
+
+static void parse_sriov(struct pctx *p, char **tok, int ntok)
+{
+	struct selector sel;
+	struct rule tmp = { 0 };
+	bool have_vfs = false;
+	const char *vfio = NULL;
+	char b[48];
+	int i = parse_selector(p, tok, ntok, &sel);
+
+	if (i < 0)
+		return;
+	if (sel.kind == SEL_SLOT) {
+		perr(p, "sriov needs a PF function address (e.g. 0000:02:00.0), not a slot");
+		return;
+	}
+	for (; i < ntok; i++) {
+		if (startswith(tok[i], "vfs=")) {
+			int r = parse_uint(tok[i] + 4, SRIOV_VFS_MAX, &tmp.numvfs);
+			if (r < 0) {
+				perr(p, "'%s': expected vfs=N, a VF count from 1 to %u", shown(tok[i], b), SRIOV_VFS_MAX);
+				return;
+			}
+			have_vfs = true;
+		} else if (streq(tok[i], "host")) {
+			tmp.vfs_to_host = true;
+		} else if (startswith(tok[i], "vfio=")) {
+			vfio = tok[i] + 5;
+		} else {
+			perr(p, "'%s': unknown sriov option; accepted: vfs=N, host, vfio=LIST (e.g. vfio=0-1,3)", shown(tok[i], b));
+			return;
+		}
+	}
+	if (!have_vfs || tmp.numvfs == 0) {
+		perr(p, "sriov needs vfs=N with N >= 1 (to remove VFs, delete the rule)");
+		return;
+	}
+	if (tmp.vfs_to_host && vfio) {
+		perr(p, "'host' and 'vfio=' contradict each other; use one");
+		return;
+	}
+	if (vfio && parse_vf_list(p, vfio, &tmp) < 0)
+		return;
+	for (size_t k = 0; k < tmp.nranges; k++)
+		if (tmp.ranges[k].last >= tmp.numvfs) {
+			perr(p, "'vfio=%s': VF %u does not exist with vfs=%u (indexes run from 0 to %u)", shown(vfio, b), tmp.ranges[k].last, tmp.numvfs, tmp.numvfs - 1);
+			return;
+		}
+	struct rule *r = new_rule(p, RULE_SRIOV, &sel);
+	r->numvfs = tmp.numvfs;
+	r->vfs_to_host = tmp.vfs_to_host;
+	r->nranges = tmp.nranges;
+	memcpy(r->ranges, tmp.ranges, sizeof(r->ranges));
+}
+
+static void parse_option(struct pctx *p, char **tok, int ntok)
+{
+	char b[48];
+
+	if (ntok < 2) {
+		perr(p, "'option' needs a name: strict-groups, bind-timeout=MS, vf-timeout=MS");
+		return;
+	}
+	for (int i = 1; i < ntok; i++) {
+		unsigned *dst = NULL;
+		const char *val = NULL;
+		if (streq(tok[i], "strict-groups")) {
+			p->c->strict_groups = true;
+			continue;
+		}
+		if (startswith(tok[i], "bind-timeout=")) {
+			dst = &p->c->bind_timeout_ms;
+			val = tok[i] + 13;
+		} else if (startswith(tok[i], "vf-timeout=")) {
+			dst = &p->c->vf_timeout_ms;
+			val = tok[i] + 11;
+		}
+		if (!dst) {
+			perr(p, "'%s': unknown option; accepted: strict-groups, bind-timeout=MS, vf-timeout=MS", shown(tok[i], b));
+			return;
+		}
+		if (parse_uint(val, 30000, dst) < 0) {
+			perr(p, "'%s': expected milliseconds from 0 to 30000", shown(tok[i], b));
+			return;
+		}
+	}
+}
+
+static void parse_line(struct pctx *p, char *s)
+{
+	char *tok[MAX_TOKENS + 1];
+	char *hash = strchr(s, '#');
+	int ntok = 0;
+	char b[48];
+
+	if (hash)
+		*hash = '\0';
+	for (char *save = NULL, *t = strtok_r(s, " \t\r\v\f", &save); t; t = strtok_r(NULL, " \t\r\v\f", &save)) {
+		if (ntok == MAX_TOKENS) {
+			perr(p, "too many words (more than %d); write one rule per line", MAX_TOKENS);
+			return;
+		}
+		tok[ntok++] = t;
+	}
+	if (ntok == 0)
+		return;
+	if (streq(tok[0], "bind"))
+		parse_bind(p, tok, ntok);
+	else if (streq(tok[0], "protect"))
+		parse_protect(p, tok, ntok);
+	else if (streq(tok[0], "sriov"))
+		parse_sriov(p, tok, ntok);
+	else if (streq(tok[0], "option"))
+		parse_option(p, tok, ntok);
+	else
+		perr(p, "'%s': unknown keyword; expected bind, protect, sriov or option", shown(tok[0], b));
+}
+
+size_t config_parse(struct config *c, const char *text, size_t len)
+{
+	struct pctx p = { .c = c };
+	char *line = xmalloc(CONFIG_LINE_MAX + 1);
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+
+		p.line++;
+		if (memchr(text + pos, '\0', n)) {
+			perr(&p, "contains a NUL byte; the config is a text file");
+		} else if (n > CONFIG_LINE_MAX) {
+			perr(&p, "line is %zu bytes long; at most %d are accepted", n, CONFIG_LINE_MAX);
+		} else {
+			memcpy(line, text + pos, n);
+			line[n] = '\0';
+			parse_line(&p, line);
+		}
+		pos += n + (nl ? 1 : 0);
+		if (p.nerr >= 100) {
+			perr(&p, "too many errors; stopping");
+			break;
+		}
+	}
+	free(line);
+	return p.nerr;
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Renders a run: the check table, the check/state JSON document. The JSON
+ * schema is documented in vfio-early(8) and is stable: fields are added,
+ * never renamed or removed, within one "schema" value. */
+#include "run.h"
+
+#include <string.h>
+
+static const char *selected_by(const struct run *r, const struct plan_dev *pd, char *buf, size_t size)
+{
+	if (pd->by_cmdline)
+		return "cmdline";
+	if (pd->selected)
+		(void)snprintf(buf, size, "%s:%u", r->cfg.path, pd->line);
+	else
+		(void)snprintf(buf, size, "group");
+	return buf;
+}
+
+static void json_device(const struct run *r, struct json *j, const struct plan_group *g, size_t k)
+{
+	const struct plan_dev *pd = &g->devs[k];
+	const struct pci_dev *d = &r->t.v[pd->idx];
+	char buf[256];
+
+	json_begin_obj(j, NULL);
+	json_str(j, "address", d->name);
+	json_hex(j, "vendor", d->vendor, 4);
+	json_hex(j, "device", d->device, 4);
+	json_hex(j, "subsystem_vendor", d->sub_vendor, 4);
+	json_hex(j, "subsystem_device", d->sub_device, 4);
+	json_hex(j, "class", d->class, 6);
+	json_str(j, "class_name", pci_class_name(d->class));
+	if (d->group >= 0)
+		json_int(j, "iommu_group", d->group);
+	else
+		json_null(j, "iommu_group");
+	json_str(j, "driver", d->driver[0] ? d->driver : NULL);
+	json_bool(j, "boot_vga", d->boot_vga == 1);
+	json_bool(j, "bridge", pci_class_is_bridge(d->class));
+	json_str(j, "action", dev_action_name(pd->act));
+	json_str(j, "selected_by", selected_by(r, pd, buf, sizeof(buf)));
+	if (r->have_res) {
+		const struct dev_outcome *o = &r->res.g[g - r->plan.g].devs[k];
+		json_str(j, "result", dev_result_name(o->res));
+		json_str(j, "driver_before", o->before_driver[0] ? o->before_driver : NULL);
+		json_str(j, "driver_after", o->after_driver[0] ? o->after_driver : NULL);
+		json_str(j, "error", o->error[0] ? o->error : NULL);
+	}
+	json_end_obj(j);
+}
+
+static void json_findings(const struct findings *f, struct json *j)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		json_begin_obj(j, NULL);
+		json_str(j, "severity", severity_name(f->v[i].sev));
+		json_str(j, "code", f->v[i].code);
+		json_str(j, "subject", f->v[i].subject);
+		json_str(j, "message", f->v[i].message);
+		json_str(j, "remedy", f->v[i].remedy);
+		json_end_obj(j);
+	}
+}
+
+void report_json(const struct run *r, struct json *j)
+{
+	json_begin_obj(j, NULL);
+	json_str(j, "schema", "vfio-early/1");
+	json_str(j, "version", VFIO_EARLY_VERSION);
+	json_str(j, "mode", r->mode);
+	json_str(j, "sysroot", r->sysroot_path);
+	json_str(j, "config", r->config_path);
+	json_str(j, "kernel", r->t.kver);
+	json_begin_obj(j, "cmdline");
+	json_bool(j, "off", r->cl.off);
+	json_bool(j, "dryrun", r->cl.dryrun);
+	json_int(j, "bind_rules", (long long)r->cl.nbind);
+	json_end_obj(j);
+	json_begin_arr(j, "config_errors");
+	for (size_t i = 0; i < r->cfg.errors.n; i++)
+		json_str(j, NULL, r->cfg.errors.v[i]);
+	json_end_arr(j);
+	json_begin_obj(j, "host");
+	json_bool(j, "iommu", r->t.iommu);
+	json_int(j, "iommu_groups", (long long)r->t.ngroups);
+	json_bool(j, "full_scan", r->t.full);
+	json_int(j, "devices_scanned", (long long)r->t.n);
+	json_begin_arr(j, "findings");
+	json_findings(&r->plan.findings, j);
+	json_end_arr(j);
+	json_begin_arr(j, "notes");
+	for (size_t i = 0; i < r->notes.n; i++)
+		json_str(j, NULL, r->notes.v[i]);
+	for (size_t i = 0; i < r->t.problems.n; i++)
+		json_str(j, NULL, r->t.problems.v[i]);
+	for (size_t i = 0; i < r->cl.warnings.n; i++)
+		json_str(j, NULL, r->cl.warnings.v[i]);
+	json_end_arr(j);
+	json_end_obj(j);
+	json_begin_arr(j, "protected");
+	for (size_t i = 0; i < r->prot.n; i++) {
+		char a[PCI_ADDR_MAX];
+		pci_addr_fmt(&r->prot.v[i].addr, a);
+		json_begin_obj(j, NULL);
+		json_str(j, "address", a);
+		json_str(j, "reason", r->prot.v[i].why);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	json_begin_arr(j, "groups");
+	for (size_t i = 0; i < r->plan.n; i++) {
+		const struct plan_group *g = &r->plan.g[i];
+		json_begin_obj(j, NULL);
+		if (g->group >= 0)
+			json_int(j, "iommu_group", g->group);
+		else
+			json_null(j, "iommu_group");
+		json_str(j, "action", group_action_name(g->act));
+		json_str(j, "reason", g->reason[0] ? g->reason : NULL);
+		if (r->have_res) {
+			json_str(j, "result", group_result_name(r->res.g[i].res));
+			json_str(j, "message", r->res.g[i].message[0] ? r->res.g[i].message : NULL);
+			json_int(j, "elapsed_us", (long long)r->res.g[i].elapsed_us);
+		}
+		json_begin_arr(j, "devices");
+		for (size_t k = 0; k < g->n; k++)
+			json_device(r, j, g, k);
+		json_end_arr(j);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	json_begin_obj(j, "summary");
+	json_int(j, "groups_to_bind", (long long)r->plan.nbind);
+	json_int(j, "groups_already_bound", (long long)r->plan.nalready);
+	json_int(j, "groups_refused", (long long)r->plan.nrefused);
+	if (r->have_res) {
+		json_int(j, "groups_bound", (long long)r->res.nbound);
+		json_int(j, "groups_failed", (long long)r->res.nfailed);
+		json_str(j, "vfio_load_error", r->res.load_error[0] ? r->res.load_error : NULL);
+		json_int(j, "start_monotonic_us", (long long)r->t_start);
+	}
+	json_int(j, "elapsed_us", (long long)(r->t_end - r->t_start));
+	json_end_obj(j);
+	json_end_obj(j);
+}
+
+static const char *dev_reason(const struct run *r, const struct plan_group *g, const struct plan_dev *pd, char *buf, size_t size)
+{
+	const struct pci_dev *d = &r->t.v[pd->idx];
+	switch (pd->act) {
+	case DA_BIND:
+		if (pd->by_cmdline)
+			return "selected on the kernel command line";
+		if (pd->selected)
+			(void)snprintf(buf, size, "selected (%s:%u)", r->cfg.path, pd->line);
+		else
+			(void)snprintf(buf, size, "in the same IOMMU group");
+		return buf;
+	case DA_ALREADY:
+		return "already on vfio-pci";
+	case DA_SKIP_BRIDGE:
+		return "bridge: stays as it is";
+	case DA_KEEP:
+		(void)d;
+		return g->reason;
+	}
+	return "";
+}
+
+void report_table(const struct run *r, FILE *out)
+{
+	char buf[400];
+
+	fprintf(out, "vfio-early %s: config %s, sysroot %s, kernel %s\n", r->mode, r->config_path, r->sysroot_path, r->t.kver);
+	fprintf(out, "IOMMU: %s", r->t.iommu ? "on" : "OFF");
+	if (r->t.iommu)
+		fprintf(out, " (%zu groups)", r->t.ngroups);
+	fprintf(out, "\n");
+	for (size_t i = 0; i < r->prot.n; i++) {
+		char a[PCI_ADDR_MAX];
+		pci_addr_fmt(&r->prot.v[i].addr, a);
+		fprintf(out, "protected: %s  %s\n", a, r->prot.v[i].why);
+	}
+	if (r->cfg.errors.n) {
+		for (size_t i = 0; i < r->cfg.errors.n; i++)
+			fprintf(out, "%s\n", r->cfg.errors.v[i]);
+		fprintf(out, "config error: nothing would be bound until %s parses\n", r->config_path);
+	}
+	if (r->plan.n) {
+		fprintf(out, "\n%-5s  %-12s  %-9s  %-9s  %-6s  %-14s  %-13s  %s\n", "GROUP", "DEVICE", "IDS", "SUBSYS", "CLASS", "DRIVER", "ACTION", "REASON");
+	}
+	for (size_t i = 0; i < r->plan.n; i++) {
+		const struct plan_group *g = &r->plan.g[i];
+		for (size_t k = 0; k < g->n; k++) {
+			const struct plan_dev *pd = &g->devs[k];
+			const struct pci_dev *d = &r->t.v[pd->idx];
+			char grp[16], ids[16], sub[16];
+			(void)snprintf(grp, sizeof(grp), g->group >= 0 ? "%d" : "-", g->group);
+			(void)snprintf(ids, sizeof(ids), "%04x:%04x", d->vendor, d->device);
+			(void)snprintf(sub, sizeof(sub), "%04x:%04x", d->sub_vendor, d->sub_device);
+			fprintf(out, "%-5s  %-12s  %-9s  %-9s  %06x  %-14s  %-13s  %s\n", grp, d->name, ids, sub, d->class, d->driver[0] ? d->driver : "-",
+				g->act == GA_REFUSE ? "REFUSE" : dev_action_name(pd->act), dev_reason(r, g, pd, buf, sizeof(buf)));
+		}
+	}
+	if (r->plan.findings.n)
+		fprintf(out, "\n");
+	for (size_t i = 0; i < r->plan.findings.n; i++) {
+		const struct finding *f = &r->plan.findings.v[i];
+		fprintf(out, "%s: %s\n", severity_name(f->sev), f->message);
+		if (f->remedy)
+			fprintf(out, "  fix: %s\n", f->remedy);
+	}
+	for (size_t i = 0; i < r->notes.n; i++)
+		fprintf(out, "note: %s\n", r->notes.v[i]);
+	for (size_t i = 0; i < r->t.problems.n; i++)
+		fprintf(out, "note: %s\n", r->t.problems.v[i]);
+	for (size_t i = 0; i < r->cl.warnings.n; i++)
+		fprintf(out, "note: %s\n", r->cl.warnings.v[i]);
+	fprintf(out, "\n%zu group(s) would be bound, %zu already bound, %zu refused.\n", r->plan.nbind, r->plan.nalready, r->plan.nrefused);
+}

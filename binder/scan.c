@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "device.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+bool pci_class_is_bridge(uint32_t class)
+{
+	/* PCI-to-PCI (0604), CardBus (0607), semi-transparent PCI (0609):
+	 * header types 1 and 2. They stay on pcieport or nothing. */
+	uint32_t c = class >> 8;
+	return c == 0x0604 || c == 0x0607 || c == 0x0609;
+}
+
+const char *pci_class_name(uint32_t class)
+{
+	static const struct {
+		uint32_t cls;
+		const char *name;
+	} names[] = {
+		{ 0x0100, "SCSI storage" }, { 0x0101, "IDE" }, { 0x0104, "RAID" }, { 0x0106, "SATA" },
+		{ 0x0107, "SAS" }, { 0x0108, "NVMe" }, { 0x0180, "storage" }, { 0x0200, "Ethernet" },
+		{ 0x0280, "network" }, { 0x0300, "VGA" }, { 0x0302, "3D" }, { 0x0380, "display" },
+		{ 0x0401, "audio" }, { 0x0403, "HD audio" }, { 0x0500, "RAM controller" },
+		{ 0x0580, "memory controller" }, { 0x0600, "host bridge" }, { 0x0601, "ISA bridge" },
+		{ 0x0604, "PCI bridge" }, { 0x0c03, "USB" }, { 0x0c05, "SMBus" }, { 0x0c80, "serial bus" },
+		{ 0x0880, "system peripheral" }, { 0x1180, "signal processing" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].cls == class >> 8)
+			return names[i].name;
+	return "device";
+}
+
+static int parse_idpair(const char *s, uint16_t *a, uint16_t *b)
+{
+	uint32_t x, y;
+	const char *c = strchr(s, ':');
+	if (!c || parse_hex(s, (size_t)(c - s), 4, &x) < 0 || parse_hex(c + 1, strlen(c + 1), 4, &y) < 0)
+		return -EINVAL;
+	*a = (uint16_t)x;
+	*b = (uint16_t)y;
+	return 0;
+}
+
+/* The kernel's uevent file holds driver, class, ids and subsystem in one
+ * read: 3 syscalls instead of 18 for separate attributes. */
+static int read_uevent(const struct sysroot *sr, struct pci_dev *d)
+{
+	char buf[1024];
+	int n = sr_readf(sr, buf, sizeof(buf), "sys/bus/pci/devices/%s/uevent", d->name);
+	bool cls = false, id = false;
+
+	if (n < 0)
+		return n;
+	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		uint32_t v;
+		if (startswith(l, "DRIVER=")) {
+			if (strlen(l + 7) < sizeof(d->driver))
+				strcpy(d->driver, l + 7);
+		} else if (startswith(l, "PCI_CLASS=")) {
+			if (parse_hex(l + 10, strlen(l + 10), 6, &v) == 0) {
+				d->class = v;
+				cls = true;
+			}
+		} else if (startswith(l, "PCI_ID=")) {
+			id = parse_idpair(l + 7, &d->vendor, &d->device) == 0;
+		} else if (startswith(l, "PCI_SUBSYS_ID=")) {
+			(void)parse_idpair(l + 14, &d->sub_vendor, &d->sub_device);
+		}
+	}
+	return cls && id ? 0 : -EBADMSG;
+}
+
+static int read_hex_attr(const struct sysroot *sr, const char *dev, const char *attr, unsigned digits, uint32_t *ret)
+{
+	char buf[32];
+	int n = sr_readf(sr, buf, sizeof(buf), "sys/bus/pci/devices/%s/%s", dev, attr);
+	if (n < 0)
+		return n;
+	return parse_hex(buf, (size_t)n, digits, ret);
+}
+
+/* Fallback for trees (or kernels) without a usable uevent. */
+static int read_attrs(const struct sysroot *sr, struct pci_dev *d)
+{
+	uint32_t v, dv, sv = 0, sd = 0, cls;
+	char path[128];
+	int r;
+
+	if ((r = read_hex_attr(sr, d->name, "vendor", 4, &v)) < 0 || (r = read_hex_attr(sr, d->name, "device", 4, &dv)) < 0)
+		return r;
+	if ((r = read_hex_attr(sr, d->name, "class", 6, &cls)) < 0)
+		return r;
+	(void)read_hex_attr(sr, d->name, "subsystem_vendor", 4, &sv);
+	(void)read_hex_attr(sr, d->name, "subsystem_device", 4, &sd);
+	d->vendor = (uint16_t)v;
+	d->device = (uint16_t)dv;
+	d->class = cls;
+	d->sub_vendor = (uint16_t)sv;
+	d->sub_device = (uint16_t)sd;
+	(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/driver", d->name);
+	return scan_driver(sr, d->name, d->driver, sizeof(d->driver));
+}
+
+int scan_driver(const struct sysroot *sr, const char *name, char *buf, size_t size)
+{
+	char path[128];
+	int r;
+
+	(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/driver", name);
+	r = sr_readlink_base(sr, path, buf, size);
+	if (r == -ENOENT) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return r;
+}
+
+static int read_int_attr(const struct sysroot *sr, const char *dev, const char *attr, int *ret)
+{
+	char buf[32], *end;
+	long v;
+	int n = sr_readf(sr, buf, sizeof(buf), "sys/bus/pci/devices/%s/%s", dev, attr);
+
+	if (n < 0)
+		return n;
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	if (errno || *end || end == buf || v < 0 || v > 65535)
+		return -ERANGE;
+	*ret = (int)v;
+	return 0;
+}
+
+static void read_sriov(const struct sysroot *sr, struct pci_dev *d)
+{
+	char path[128], link[64];
+	int r = read_int_attr(sr, d->name, "sriov_totalvfs", &d->sriov_total);
+
+	if (r == 0) {
+		if (read_int_attr(sr, d->name, "sriov_numvfs", &d->sriov_num) < 0)
+			d->sriov_num = 0;
+	} else {
+		d->sriov_total = -1;
+		if (r != -ENOENT)
+			(void)snprintf(d->problem, sizeof(d->problem), "sriov_totalvfs unreadable or absurd (%s)", strerror(-r));
+	}
+	(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/physfn", d->name);
+	if (sr_readlink_base(sr, path, link, sizeof(link)) == 0 && pci_addr_parse(link, &d->physfn, NULL) == 0)
+		d->is_vf = true;
+}
+
+int scan_one(const struct sysroot *sr, const struct pci_addr *a, bool sriov, struct pci_dev *d)
+{
+	char path[128], link[64];
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	d->addr = *a;
+	pci_addr_fmt(a, d->name);
+	d->group = -1;
+	d->boot_vga = -1;
+	d->sriov_total = -1;
+	d->vf_index = -1;
+	r = read_uevent(sr, d);
+	if (r == -ENOENT && !sr_exists(sr, "sys/bus/pci/devices")) /* no sysfs at all */
+		return -ENOENT;
+	if (r < 0 && r != -ENOENT)
+		r = read_attrs(sr, d);
+	else if (r == -ENOENT) {
+		(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s", d->name);
+		if (!sr_exists(sr, path))
+			return -ENODEV;
+		r = read_attrs(sr, d);
+	}
+	if (r < 0)
+		return r;
+	(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/iommu_group", d->name);
+	if (sr_readlink_base(sr, path, link, sizeof(link)) == 0) {
+		char *end;
+		long g = strtol(link, &end, 10);
+		if (*end == '\0' && end != link && g >= 0 && g < 1000000)
+			d->group = (int)g;
+		else
+			(void)snprintf(d->problem, sizeof(d->problem), "iommu_group link '%.40s' is not a group number", link);
+	}
+	if (d->class >> 8 == 0x0300) {
+		int v;
+		if (read_int_attr(sr, d->name, "boot_vga", &v) == 0)
+			d->boot_vga = v ? 1 : 0;
+	}
+	if (sriov)
+		read_sriov(sr, d);
+	return 0;
+}
+
+static struct pci_dev *add_dev(struct devtab *t)
+{
+	GROW(t->v, t->cap, t->n);
+	return &t->v[t->n++];
+}
+
+static int cmp_dev(const void *a, const void *b)
+{
+	return pci_addr_cmp(&((const struct pci_dev *)a)->addr, &((const struct pci_dev *)b)->addr);
+}
+
+static void read_kver(const struct sysroot *sr, struct devtab *t)
+{
+	struct utsname u;
+	if (sr_read(sr, "proc/sys/kernel/osrelease", t->kver, sizeof(t->kver)) > 0)
+		return;
+	if (uname(&u) == 0)
+		(void)snprintf(t->kver, sizeof(t->kver), "%s", u.release);
+}
+
+static void scan_groups(const struct sysroot *sr, struct devtab *t)
+{
+	DIR *d = sr_opendir(sr, "sys/kernel/iommu_groups");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			t->ngroups++;
+	(void)closedir(d);
+	t->iommu = t->ngroups > 0;
+}
+
+static void add_one(const struct sysroot *sr, struct devtab *t, const struct pci_addr *a, bool sriov)
+{
+	struct pci_dev tmp;
+	int r;
+
+	if (devtab_find(t, a))
+		return;
+	r = scan_one(sr, a, sriov, &tmp);
+	if (r == -ENODEV || r == -ENOENT)
+		return;
+	if (r < 0) {
+		char n[PCI_ADDR_MAX];
+		pci_addr_fmt(a, n);
+		sl_addf(&t->problems, "%s: cannot read its ids or class (%s); device ignored", n, strerror(-r));
+		return;
+	}
+	*add_dev(t) = tmp;
+}
+
+static bool config_has_sriov(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n; i++)
+		if (cfg->rules[i].kind == RULE_SRIOV)
+			return true;
+	return false;
+}
+
+int scan_full(const struct sysroot *sr, struct devtab *t)
+{
+	bool sriov = true;
+	DIR *d;
+	struct dirent *e;
+
+	memset(t, 0, sizeof(*t));
+	t->full = true;
+	read_kver(sr, t);
+	scan_groups(sr, t);
+	d = sr_opendir(sr, "sys/bus/pci/devices");
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		struct pci_addr a;
+		if (e->d_name[0] == '.')
+			continue;
+		if (pci_addr_parse(e->d_name, &a, NULL) < 0) {
+			sl_addf(&t->problems, "sys/bus/pci/devices/%.40s: not a PCI address; ignored", e->d_name);
+			continue;
+		}
+		add_one(sr, t, &a, sriov);
+	}
+	(void)closedir(d);
+	qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
+	return 0;
+}
+
+bool config_address_only(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n; i++) {
+		const struct rule *r = &cfg->rules[i];
+		if (r->kind != RULE_PROTECT && !selector_is_address(&r->sel))
+			return false;
+	}
+	return true;
+}
+
+static void add_group_members(const struct sysroot *sr, struct devtab *t, int group, bool sriov)
+{
+	char path[96];
+	DIR *d;
+	struct dirent *e;
+
+	(void)snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d/devices", group);
+	d = sr_opendir(sr, path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct pci_addr a;
+		if (e->d_name[0] != '.' && pci_addr_parse(e->d_name, &a, NULL) == 0)
+			add_one(sr, t, &a, sriov);
+	}
+	(void)closedir(d);
+}
+
+int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devtab *t)
+{
+	bool sriov = config_has_sriov(cfg);
+	size_t named;
+
+	memset(t, 0, sizeof(*t));
+	read_kver(sr, t);
+	scan_groups(sr, t);
+	if (!sr_exists(sr, "sys/bus/pci/devices"))
+		return -ENOENT;
+	for (size_t i = 0; i < cfg->n; i++) {
+		const struct rule *r = &cfg->rules[i];
+		struct pci_addr a = r->sel.addr;
+		if (r->kind == RULE_PROTECT || !selector_is_address(&r->sel))
+			continue;
+		if (r->sel.kind == SEL_ADDR) {
+			add_one(sr, t, &a, sriov);
+			continue;
+		}
+		for (unsigned f = 0; f < 8; f++) {
+			a.func = (uint8_t)f;
+			add_one(sr, t, &a, sriov);
+		}
+	}
+	named = t->n;
+	for (size_t i = 0; i < named; i++)
+		if (t->v[i].group >= 0)
+			add_group_members(sr, t, t->v[i].group, sriov);
+	qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
+	return 0;
+}
+
+struct pci_dev *devtab_find(const struct devtab *t, const struct pci_addr *a)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (pci_addr_eq(&t->v[i].addr, a))
+			return &t->v[i];
+	return NULL;
+}
+
+void devtab_free(struct devtab *t)
+{
+	free(t->v);
+	sl_free(&t->problems);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void default_oom(void)
+{
+	(void)fputs("vfio-early: out of memory\n", stderr);
+	exit(111);
+}
+
+void (*oom_handler)(void) = default_oom;
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom_handler();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom_handler();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom_handler();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct strbuf sb = { 0 };
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	return sb_steal(&sb);
+}
+
+void grow(void **v, size_t *cap, size_t n, size_t sz)
+{
+	size_t c = *cap;
+	if (n < c)
+		return;
+	c = c ? c : 8;
+	while (c <= n) {
+		if (c > SIZE_MAX / 2 / sz)
+			oom_handler();
+		c *= 2;
+	}
+	*v = xrealloc(*v, c * sz);
+	*cap = c;
+}
+
+void sb_add(struct strbuf *sb, const char *s, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap) {
+		size_t c = sb->cap ? sb->cap : 64;
+		while (c < sb->len + n + 1)
+			c *= 2;
+		sb->s = xrealloc(sb->s, c);
+		sb->cap = c;
+	}
+	memcpy(sb->s + sb->len, s, n);
+	sb->len += n;
+	sb->s[sb->len] = '\0';
+}
+
+void sb_puts(struct strbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	char buf[256];
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(buf)) {
+		sb_add(sb, buf, (size_t)n);
+		return;
+	}
+	char *big = xmalloc((size_t)n + 1);
+	(void)vsnprintf(big, (size_t)n + 1, fmt, ap);
+	sb_add(sb, big, (size_t)n);
+	free(big);
+}
+
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(sb, fmt, ap);
+	va_end(ap);
+}
+
+char *sb_steal(struct strbuf *sb)
+{
+	char *s = sb->s ? sb->s : xstrdup("");
+	sb->s = NULL;
+	sb->len = sb->cap = 0;
+	return s;
+}
+
+void sb_free(struct strbuf *sb)
+{
+	free(sb->s);
+	sb->s = NULL;
+	sb->len = sb->cap = 0;
+}
+
+void sl_add(struct strlist *l, char *owned)
+{
+	GROW(l->v, l->cap, l->n);
+	l->v[l->n++] = owned;
+}
+
+void sl_addf(struct strlist *l, const char *fmt, ...)
+{
+	struct strbuf sb = { 0 };
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	sl_add(l, sb_steal(&sb));
+}
+
+void sl_free(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+bool streq(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+bool startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int parse_hex(const char *s, size_t len, unsigned maxdigits, uint32_t *ret)
+{
+	uint32_t v = 0;
+
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		len -= 2;
+	}
+	if (len == 0 || len > maxdigits || len > 8)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		unsigned d;
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -EINVAL;
+		v = v << 4 | d;
+	}
+	*ret = v;
+	return 0;
+}
+
+char *strip(char *s)
+{
+	char *e;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define NORETURN __attribute__((noreturn))
+
+/* Allocation failure is not recoverable in a 100 KiB tool; the handler
+ * decides the exit status (apply must still exit 0 at boot). */
+extern void (*oom_handler)(void);
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) PRINTF(1, 2);
+
+/* Grow *v (of *cap elements of size sz) so that index n fits. */
+void grow(void **v, size_t *cap, size_t n, size_t sz);
+#define GROW(v, cap, n) grow((void **)&(v), &(cap), (n), sizeof(*(v)))
+
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) PRINTF(2, 3);
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+char *sb_steal(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+
+/* A list of owned strings (messages, findings). */
+struct strlist {
+	char **v;
+	size_t n, cap;
+};
+void sl_add(struct strlist *l, char *owned);
+void sl_addf(struct strlist *l, const char *fmt, ...) PRINTF(2, 3);
+void sl_free(struct strlist *l);
+
+bool streq(const char *a, const char *b);
+bool startswith(const char *s, const char *prefix);
+/* Parse an unsigned hex number of exactly 1..maxdigits digits, optional 0x. */
+int parse_hex(const char *s, size_t len, unsigned maxdigits, uint32_t *ret);
+char *strip(char *s);
