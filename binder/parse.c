@@ -132,8 +132,10 @@ static int parse_selector_token(struct pctx *p, const char *tok, struct selector
 		sel->has_sub = true;
 		return 1;
 	}
-	if (strchr(tok, '=') || !strchr(tok, ':'))
-		return 0; /* not a selector token */
+	if (strchr(tok, '=') || streq(tok, "strict") || streq(tok, "allow-boot-vga") || streq(tok, "host"))
+		return 0; /* an option, for the caller */
+	if (*has_addr && !strchr(tok, ':'))
+		return 0; /* an unknown option word, reported by the caller */
 	if (*has_addr) {
 		perr(p, "'%s': a rule takes one address; write one rule per device", shown(tok, b));
 		return -EINVAL;
@@ -162,12 +164,12 @@ static int parse_selector(struct pctx *p, char **tok, int ntok, struct selector 
 		if (r == 0)
 			break;
 	}
-	if (!has_addr && !sel->has_id) {
-		perr(p, "'%s' needs a device: an address (0000:01:00.0, 01:00.0, slot 01:00) and/or id=VVVV:DDDD", tok[0]);
-		return -1;
-	}
 	if (sel->has_sub && !sel->has_id && !has_addr) {
 		perr(p, "subsystem= narrows id=; add id=VVVV:DDDD");
+		return -1;
+	}
+	if (!has_addr && !sel->has_id) {
+		perr(p, "'%s' needs a device: an address (0000:01:00.0, 01:00.0, slot 01:00) and/or id=VVVV:DDDD", tok[0]);
 		return -1;
 	}
 	if (!has_addr)

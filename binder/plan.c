@@ -278,9 +278,14 @@ static void judge_group(const struct config *cfg, const struct devtab *t, const 
 			refuse(g, "%s is protected by %s:%u", d->name, cfg->path, s->protect->line);
 		else if (host_critical(d->class))
 			refuse(g, "%s is a %s the host needs; a group holding it is never bound", d->name, pci_class_name(d->class));
-		else if (s->mismatch && !s->rule)
-			refuse(g, "%s is %04x:%04x (subsystem %04x:%04x), but %s:%u expects %s; hardware changed or the bus was renumbered", d->name, d->vendor, d->device, d->sub_vendor,
-			       d->sub_device, cfg->path, s->mismatch->line, "other ids");
+		else if (s->mismatch && !s->rule) {
+			char want[96];
+			struct selector ids = s->mismatch->sel;
+			ids.kind = SEL_ID;
+			sel_describe(&ids, want, sizeof(want));
+			refuse(g, "%s is %04x:%04x (subsystem %04x:%04x), but %s:%u expects %s; hardware changed or the bus was renumbered: check and update the rule",
+			       d->name, d->vendor, d->device, d->sub_vendor, d->sub_device, cfg->path, s->mismatch->line, want);
+		}
 		else if (d->boot_vga == 1 && !allow_vga)
 			refuse(g, "%s is the boot VGA device (the boot console); add allow-boot-vga to the rule if you mean it", d->name);
 	}
@@ -357,7 +362,8 @@ void plan_build(const struct config *cfg, const struct devtab *t, const struct p
 			if (t->v[j].group == d->group)
 				add_member(g, j, &sel[j]);
 	}
-	qsort(p->g, p->n, sizeof(*p->g), cmp_group);
+	if (p->n)
+		qsort(p->g, p->n, sizeof(*p->g), cmp_group);
 	for (size_t k = 0; k < p->n; k++) {
 		judge_group(cfg, t, prot, sel, &p->g[k]);
 		decide_devices(t, &p->g[k], p);

@@ -1,0 +1,13 @@
+#include "t.h"
+
+int t_pass, t_fail;
+const char *t_name = "";
+
+int main(void)
+{
+	test_parse();
+	test_cmdline();
+	test_plan();
+	printf("unit: %d passed, %d failed\n", t_pass, t_fail);
+	return t_fail ? 1 : 0;
+}
