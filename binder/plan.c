@@ -42,8 +42,15 @@ const char *severity_name(enum severity s)
 void protlist_add(struct protlist *p, const struct pci_addr *a, const char *why)
 {
 	for (size_t i = 0; i < p->n; i++)
-		if (pci_addr_eq(&p->v[i].addr, a))
-			return; /* first reason wins */
+		if (pci_addr_eq(&p->v[i].addr, a)) {
+			/* One device, several reasons (root and swap on one disk). */
+			char *old = p->v[i].why;
+			if (strstr(old, why) || strlen(old) > 400)
+				return;
+			p->v[i].why = xasprintf("%s; %s", old, why);
+			free(old);
+			return;
+		}
 	GROW(p->v, p->cap, p->n);
 	p->v[p->n].addr = *a;
 	p->v[p->n].why = xstrdup(why);
@@ -263,31 +270,34 @@ static void judge_group(const struct config *cfg, const struct devtab *t, const 
 		allow_vga |= s->allow_boot_vga;
 		strict |= s->strict;
 	}
-	for (size_t k = 0; k < g->n; k++) {
-		const struct pci_dev *d = &t->v[g->devs[k].idx];
-		const struct selection *s = &sel[g->devs[k].idx];
-		const struct protected_dev *pd = protlist_find(prot, &d->addr);
+	/* Most important reason first: what the host needs, then what
+	 * cannot be identified, then what the user may override. */
+	for (int pass = 0; pass < 5 && g->act != GA_REFUSE; pass++) {
+		for (size_t k = 0; k < g->n; k++) {
+			const struct pci_dev *d = &t->v[g->devs[k].idx];
+			const struct selection *s = &sel[g->devs[k].idx];
+			const struct protected_dev *pd = protlist_find(prot, &d->addr);
 
-		if (g->group < 0)
-			refuse(g, "%s has no IOMMU group; vfio-pci needs one (is the IOMMU enabled for it?)", d->name);
-		else if (d->problem[0] && d->class == 0)
-			refuse(g, "%s in the group could not be read (%s); not binding what cannot be identified", d->name, d->problem);
-		else if (pd)
-			refuse(g, "%s is protected: %s", d->name, pd->why);
-		else if (s->protect)
-			refuse(g, "%s is protected by %s:%u", d->name, cfg->path, s->protect->line);
-		else if (host_critical(d->class))
-			refuse(g, "%s is a %s the host needs; a group holding it is never bound", d->name, pci_class_name(d->class));
-		else if (s->mismatch && !s->rule) {
-			char want[96];
-			struct selector ids = s->mismatch->sel;
-			ids.kind = SEL_ID;
-			sel_describe(&ids, want, sizeof(want));
-			refuse(g, "%s is %04x:%04x (subsystem %04x:%04x), but %s:%u expects %s; hardware changed or the bus was renumbered: check and update the rule",
-			       d->name, d->vendor, d->device, d->sub_vendor, d->sub_device, cfg->path, s->mismatch->line, want);
+			if (pass == 0 && pd)
+				refuse(g, "%s is protected: %s", d->name, pd->why);
+			else if (pass == 0 && s->protect)
+				refuse(g, "%s is protected by %s:%u", d->name, cfg->path, s->protect->line);
+			else if (pass == 1 && host_critical(d->class))
+				refuse(g, "%s is a %s the host needs; a group holding it is never bound", d->name, pci_class_name(d->class));
+			else if (pass == 2 && g->group < 0)
+				refuse(g, "%s has no IOMMU group; vfio-pci needs one (is the IOMMU enabled for it?)", d->name);
+			else if (pass == 2 && d->problem[0] && d->class == 0)
+				refuse(g, "%s in the group could not be read (%s); not binding what cannot be identified", d->name, d->problem);
+			else if (pass == 3 && s->mismatch && !s->rule) {
+				char want[96];
+				struct selector ids = s->mismatch->sel;
+				ids.kind = SEL_ID;
+				sel_describe(&ids, want, sizeof(want));
+				refuse(g, "%s is %04x:%04x (subsystem %04x:%04x), but %s:%u expects %s; hardware changed or the bus was renumbered: check and update the rule",
+				       d->name, d->vendor, d->device, d->sub_vendor, d->sub_device, cfg->path, s->mismatch->line, want);
+			} else if (pass == 4 && d->boot_vga == 1 && !allow_vga)
+				refuse(g, "%s is the boot VGA device (the boot console); add allow-boot-vga to the rule if you mean it", d->name);
 		}
-		else if (d->boot_vga == 1 && !allow_vga)
-			refuse(g, "%s is the boot VGA device (the boot console); add allow-boot-vga to the rule if you mean it", d->name);
 	}
 	if (strict && g->act != GA_REFUSE)
 		for (size_t k = 0; k < g->n; k++) {

@@ -238,7 +238,10 @@ static void net_dev(const struct sysroot *sr, const char *ifname, const char *wh
 		return;
 	}
 	if (pci_in_path(path, &a)) {
-		protlist_add(prot, &a, why);
+		char full[256];
+		if (depth > 0)
+			(void)snprintf(full, sizeof(full), "%s (port %s)", why, ifname);
+		protlist_add(prot, &a, depth > 0 ? full : why);
 		return;
 	}
 	d = sr_opendir(sr, path);

@@ -186,6 +186,19 @@ static void read_kver(const struct sysroot *sr, struct devtab *t)
 	struct utsname u;
 	if (sr_read(sr, "proc/sys/kernel/osrelease", t->kver, sizeof(t->kver)) > 0)
 		return;
+	if (!sr->is_root) {
+		/* A recorded or generated tree: its one lib/modules/ entry. */
+		DIR *d = sr_opendir(sr, "lib/modules");
+		struct dirent *e;
+		int found = 0;
+		while (d && (e = readdir(d)))
+			if (e->d_name[0] != '.' && found++ == 0)
+				(void)snprintf(t->kver, sizeof(t->kver), "%.64s", e->d_name);
+		if (d)
+			(void)closedir(d);
+		if (found == 1)
+			return;
+	}
 	if (uname(&u) == 0)
 		(void)snprintf(t->kver, sizeof(t->kver), "%s", u.release);
 }
