@@ -27,12 +27,17 @@ KMOD_SRCS := binder/modload.c
 SRCS      := $(PURE_SRCS) $(IO_SRCS) $(KMOD_SRCS)
 OBJS      := $(SRCS:binder/%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all deps check unit bats lint install uninstall clean distclean
+.PHONY: all deps check check-all unit bats lint sysfs-selftest install uninstall clean distclean
 all: $(BIN)
 
+# Parts add their own rules and append test targets to CHECK_EXTRA (run by
+# make check) and install rules to INSTALL_EXTRA / UNINSTALL_EXTRA.
+CHECK_EXTRA :=
+INSTALL_EXTRA :=
+UNINSTALL_EXTRA :=
+DEPS_GROUPS := build check
 include binder/kmod/kmod.mk
--include tests/boot/boot.mk
--include tests/extra.mk
+-include $(sort $(wildcard tests/*/*.mk bench/*.mk))
 
 $(BUILD)/obj/%.o: binder/%.c binder/*.h | $(KMOD_HDR)
 	@mkdir -p $(dir $@)
@@ -42,13 +47,11 @@ $(BIN): $(OBJS) $(KMOD_LIB)
 	$(CC) $(BINDER_CFLAGS) $(LDFLAGS_STATIC) -o $@ $(OBJS) $(KMOD_LIB)
 	@size=$$(stat -c %s $@); echo "built $@: $$size bytes, static"
 
-# Host (glibc) build with ASan+UBSan: the same sources, a stub-free
-# libkmod-less link is not possible, so modload.c comes from the musl
-# libkmod headers but links against a host-built libkmod.
+# Host (glibc) build of the pure stages with ASan+UBSan for unit tests.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 deps:
-	sh tests/deps.sh build check
+	sh tests/deps.sh $(DEPS_GROUPS)
 
 unit: $(BUILD)/test-unit
 	$(BUILD)/test-unit
@@ -60,12 +63,21 @@ $(BUILD)/test-unit: tests/unit/*.c tests/unit/*.h $(PURE_SRCS) binder/*.h
 bats: $(BIN)
 	VFIO_EARLY=$(abspath $(BIN)) bats --print-output-on-failure tests/bats
 
+# POSIX sh everywhere but dracut modules (bash, as dracut's own are).
 lint:
-	shellcheck -x tests/*.sh tests/sysfs/*.sh binder/kmod/fetch.sh .ci/run
-	@if [ -d initramfs-tools ]; then find hooks initramfs-tools dracut -type f | xargs -r shellcheck -s dash -x 2>/dev/null || shellcheck -x $$(find hooks initramfs-tools dracut -type f); fi
+	shellcheck -s sh tests/deps.sh binder/kmod/fetch.sh .ci/run
+	shellcheck -x tests/bats/helpers.bash
 
-check: deps $(BIN) unit bats lint
-	@if grep -q '^boot-check:' tests/boot/boot.mk 2>/dev/null; then $(MAKE) boot-check; fi
+# deps first, in its own make, so later steps see installed tools.
+check:
+	$(MAKE) deps
+	$(MAKE) check-all
+
+sysfs-selftest:
+	sh tests/sysfs/selftest.sh
+
+check-all: $(BIN) unit sysfs-selftest bats lint $(CHECK_EXTRA)
+	@echo "make check: all passed"
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/vfio-early
@@ -75,14 +87,14 @@ install: $(BIN)
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/vfio-early.conf ]; then \
 		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/vfio-early.conf"; \
 	else install -D -m 0644 conf/vfio-early.conf $(DESTDIR)$(SYSCONFDIR)/vfio-early.conf; fi
-	@if grep -q '^install-hooks:' tests/boot/boot.mk 2>/dev/null; then $(MAKE) install-hooks; fi
+	@for t in $(INSTALL_EXTRA); do $(MAKE) --no-print-directory $$t || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/vfio-early $(DESTDIR)$(MANDIR)/man8/vfio-early.8 \
 	      $(DESTDIR)$(MANDIR)/man5/vfio-early.conf.5 $(DESTDIR)$(DOCDIR)/vfio-early.conf.example
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 	@echo "left $(DESTDIR)$(SYSCONFDIR)/vfio-early.conf in place (your config)"
-	@if grep -q '^uninstall-hooks:' tests/boot/boot.mk 2>/dev/null; then $(MAKE) uninstall-hooks; fi
+	@for t in $(UNINSTALL_EXTRA); do $(MAKE) --no-print-directory $$t || exit 1; done
 
 clean:
 	rm -rf $(BUILD)/obj $(BIN) $(BUILD)/test-unit

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Installs the Debian packages a step needs; idempotent, quiet when all are
+# there. Groups: build (the binary), check (unit, bats, lint), boot (QEMU
+# boot tests and make demo), bench, fuzz.
+# usage: tests/deps.sh GROUP...
+set -eu
+
+pkgs_build="make musl-tools gcc libc6-dev dpkg-dev xz-utils ca-certificates file"
+pkgs_check="bats jq strace shellcheck python3 valgrind cppcheck clang-tidy"
+pkgs_boot="qemu-system-x86 linux-image-amd64 initramfs-tools dracut-core busybox-static cpio e2fsprogs kmod udev"
+pkgs_bench="driverctl valgrind strace util-linux hyperfine"
+pkgs_fuzz="clang libclang-rt-14-dev"
+
+want=""
+for g in "$@"; do
+	case "$g" in
+	build) want="$want $pkgs_build" ;;
+	check) want="$want $pkgs_check" ;;
+	boot) want="$want $pkgs_boot" ;;
+	bench) want="$want $pkgs_bench" ;;
+	fuzz) want="$want $pkgs_fuzz" ;;
+	*) echo "deps.sh: unknown group '$g' (build check boot bench fuzz)" >&2; exit 100 ;;
+	esac
+done
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing Debian packages:$missing; run as root or install them" >&2
+	exit 111
+fi
+echo "deps.sh: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# The kernel package's own postinst builds /boot/initrd.img for itself; our
+# tests never write /boot.
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null
