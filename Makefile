@@ -20,8 +20,8 @@ LDFLAGS_STATIC := -static -Wl,--gc-sections -s
 
 # Pure stages and their helpers: also built with the host compiler (glibc,
 # sanitizers) for unit tests, fuzzing and valgrind.
-PURE_SRCS := binder/util.c binder/device.c binder/pciaddr.c binder/parse.c binder/cmdline.c binder/plan.c binder/json.c
-IO_SRCS   := binder/sysroot.c binder/scan.c binder/apply.c binder/record.c binder/report.c \
+PURE_SRCS := binder/util.c binder/device.c binder/plan_sriov.c binder/pciaddr.c binder/parse.c binder/cmdline.c binder/plan.c binder/json.c
+IO_SRCS   := binder/sysroot.c binder/scan.c binder/apply.c binder/apply_sriov.c binder/record.c binder/report.c \
              binder/protected.c binder/status.c binder/main.c
 KMOD_SRCS := binder/modload.c
 SRCS      := $(PURE_SRCS) $(IO_SRCS) $(KMOD_SRCS)

@@ -62,7 +62,7 @@ static void set_err(struct dev_outcome *o, const char *what, int r)
 		(void)snprintf(o->error, sizeof(o->error), "%s: %s", what, strerror(-r));
 }
 
-static int ensure_vfio(const struct sysroot *sr, const struct devtab *t, struct apply_result *res)
+static int ensure_vfio(const struct sysroot *sr, const struct devtab *t, const struct apply_opts *o, struct apply_result *res)
 {
 	int r;
 
@@ -74,7 +74,7 @@ static int ensure_vfio(const struct sysroot *sr, const struct devtab *t, struct 
 	}
 	if (res->load_error[0])
 		return -ENOENT; /* tried already; do not retry per group */
-	r = modload(sr, t->kver, "vfio-pci", NULL, res->load_error, sizeof(res->load_error));
+	r = modload(sr, t->kver, "vfio-pci", o->vfio_options, res->load_error, sizeof(res->load_error));
 	if (r == 0 && !sr_exists(sr, "sys/bus/pci/drivers/vfio-pci")) {
 		(void)snprintf(res->load_error, sizeof(res->load_error), "vfio-pci loaded but its driver did not register");
 		r = -ENODEV;
@@ -166,7 +166,7 @@ static void bind_group(const struct sysroot *sr, const struct devtab *t, const s
 		}
 	}
 	/* 2. vfio-pci binds the claimed devices as it registers. */
-	r = ensure_vfio(sr, t, res);
+	r = ensure_vfio(sr, t, o, res);
 	if (r < 0) {
 		fail(go, "vfio-pci", "%s", res->load_error);
 		rollback(sr, t, g, go, g->n);
@@ -273,6 +273,22 @@ void apply_plan(const struct sysroot *sr, const struct devtab *t, const struct p
 		else
 			res->nfailed++;
 	}
+}
+
+void apply_result_append(struct apply_result *dst, struct apply_result *src)
+{
+	dst->g = xrealloc(dst->g, (dst->n + src->n) * sizeof(*dst->g));
+	memcpy(dst->g + dst->n, src->g, src->n * sizeof(*src->g));
+	dst->n += src->n;
+	dst->nbound += src->nbound;
+	dst->nfailed += src->nfailed;
+	dst->nrefused += src->nrefused;
+	dst->nalready += src->nalready;
+	dst->vfio_loaded |= src->vfio_loaded;
+	if (!dst->load_error[0])
+		memcpy(dst->load_error, src->load_error, sizeof(dst->load_error));
+	free(src->g);
+	memset(src, 0, sizeof(*src));
 }
 
 void apply_result_free(struct apply_result *r)

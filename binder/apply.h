@@ -42,6 +42,7 @@ struct apply_opts {
 	bool disabled;          /* kill switch / no IOMMU: record only */
 	const char *disabled_why;
 	unsigned bind_timeout_ms;
+	const char *vfio_options; /* "enable_sriov=1" when a PF goes to vfio-pci */
 };
 
 struct apply_result {
@@ -54,6 +55,8 @@ struct apply_result {
 
 void apply_plan(const struct sysroot *sr, const struct devtab *t, const struct plan *p, const struct apply_opts *o, struct apply_result *ret);
 void apply_result_free(struct apply_result *r);
+/* Moves src's groups to the end of dst (second pass: created VFs). */
+void apply_result_append(struct apply_result *dst, struct apply_result *src);
 const char *dev_result_name(enum dev_result r);
 const char *group_result_name(enum group_result r);
 uint64_t now_us(void);

@@ -16,6 +16,9 @@ struct pci_dev {
 	int boot_vga;       /* -1: no boot_vga attribute */
 	int sriov_total;    /* -1: not an SR-IOV PF */
 	int sriov_num;
+	int sriov_offset, sriov_stride;
+	int sriov_autoprobe; /* -1 unknown */
+	char modalias[96];
 	bool is_vf;
 	struct pci_addr physfn;
 	bool virtual_vf;    /* planned VF that does not exist yet */
@@ -44,6 +47,8 @@ int scan_full(const struct sysroot *sr, struct devtab *ret);
 int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devtab *ret);
 /* True when every rule that selects devices names an address. */
 bool config_address_only(const struct config *cfg);
+/* Adds one device (a VF created by apply) and its group's members. */
+void scan_add(const struct sysroot *sr, struct devtab *t, const struct pci_addr *a);
 void devtab_free(struct devtab *t);
 struct pci_dev *devtab_find(const struct devtab *t, const struct pci_addr *a);
 /* Reads one device (used by scan and by apply's re-verification). */

@@ -160,6 +160,62 @@ static int scan(struct run *r)
 	return e;
 }
 
+/* Groups, then SR-IOV; VFs that already exist are bound like any device,
+ * so their rules join the config and the groups are planned again. */
+static void plan_all(struct run *r)
+{
+	struct findings sf = { 0 };
+	size_t n0 = r->cfg.n;
+
+	plan_build(&r->cfg, &r->t, &r->prot, &r->plan);
+	plan_sriov(&r->cfg, &r->t, &r->plan, &r->sp, &sf);
+	sriov_bind_rules(&r->sp, &r->cfg);
+	if (r->cfg.n != n0) {
+		plan_free(&r->plan);
+		plan_build(&r->cfg, &r->t, &r->prot, &r->plan);
+	}
+	findings_move(&r->plan.findings, &sf);
+}
+
+/* VFs created at this boot: scan them, plan and bind their groups with
+ * the config's protect rules and options still in force. */
+static void apply_new_vfs(struct run *r, const struct apply_opts *o)
+{
+	struct config vcfg;
+	struct plan p2;
+	struct apply_result r2;
+
+	config_init(&vcfg, r->config_path);
+	vcfg.strict_groups = r->cfg.strict_groups;
+	for (size_t i = 0; i < r->cfg.n; i++)
+		if (r->cfg.rules[i].kind == RULE_PROTECT) {
+			GROW(vcfg.rules, vcfg.cap, vcfg.n);
+			vcfg.rules[vcfg.n++] = r->cfg.rules[i];
+		}
+	for (size_t i = 0; i < r->sp.n; i++) {
+		struct sriov_pf *x = &r->sp.v[i];
+		if (r->so[i].res != SR_CREATED && r->so[i].res != SR_UNCHANGED)
+			continue;
+		for (size_t k = 0; k < x->nvfs; k++) {
+			if (!x->vfs[k].exists || !x->vfs[k].to_vfio || devtab_find(&r->t, &x->vfs[k].addr))
+				continue;
+			scan_add(&r->sr, &r->t, &x->vfs[k].addr);
+			GROW(vcfg.rules, vcfg.cap, vcfg.n);
+			struct rule *nr = &vcfg.rules[vcfg.n++];
+			memset(nr, 0, sizeof(*nr));
+			nr->kind = RULE_BIND;
+			nr->line = r->cfg.rules[x->rule].line;
+			nr->sel.kind = SEL_ADDR;
+			nr->sel.addr = x->vfs[k].addr;
+		}
+	}
+	plan_build(&vcfg, &r->t, &r->prot, &p2);
+	apply_plan(&r->sr, &r->t, &p2, o, &r2);
+	plan_append(&r->plan, &p2);
+	apply_result_append(&r->res, &r2);
+	config_free(&vcfg);
+}
+
 static int cmd_validate(struct run *r)
 {
 	if (config_load(r) < 0 || r->cfg.errors.n) {
@@ -196,7 +252,7 @@ static int cmd_check(struct run *r, bool json)
 		plan_build(&empty, &r->t, &r->prot, &r->plan);
 		config_free(&empty);
 	} else {
-		plan_build(&r->cfg, &r->t, &r->prot, &r->plan);
+		plan_all(r);
 	}
 	r->t_end = now_us();
 	if (json) {
@@ -244,7 +300,7 @@ static int cmd_apply(struct run *r)
 		kmsg_log(r, 3, "%s", r->notes.v[r->notes.n - 1]);
 		goto out;
 	}
-	plan_build(&r->cfg, &r->t, &r->prot, &r->plan);
+	plan_all(r);
 	if (r->cl.off) {
 		o.disabled = true;
 		o.disabled_why = "vfio-early.off on the kernel command line";
@@ -256,8 +312,17 @@ static int cmd_apply(struct run *r)
 	}
 	o.dryrun = r->cl.dryrun;
 	o.bind_timeout_ms = r->cfg.bind_timeout_ms;
+	for (size_t i = 0; i < r->sp.n; i++)
+		if (r->sp.v[i].pf_to_vfio && !r->sp.v[i].refused)
+			o.vfio_options = "enable_sriov=1";
 	apply_plan(&r->sr, &r->t, &r->plan, &o, &r->res);
 	r->have_res = true;
+	r->so = xcalloc(r->sp.n, sizeof(*r->so));
+	apply_sriov(&r->sr, &r->t, &r->sp, &o, r->cfg.vf_timeout_ms, r->so);
+	if (r->sp.n) {
+		apply_new_vfs(r, &o);
+		sriov_finish(&r->sr, &r->t, &r->sp, r->so);
+	}
 	if (!o.disabled)
 		log_apply(r);
 out:
@@ -291,7 +356,7 @@ static int cmd_status_run(struct run *r, bool json)
 		return EXIT_SYSTEM;
 	}
 	if (!r->cfg.errors.n)
-		plan_build(&r->cfg, &r->t, &r->prot, &r->plan);
+		plan_all(r);
 	int s = cmd_status(r, json);
 	return r->cfg.errors.n ? EXIT_CONFIG : s;
 }
@@ -364,6 +429,8 @@ int main(int argc, char **argv)
 	else
 		status = cmd_protected(&r);
 	apply_result_free(&r.res);
+	sriov_plan_free(&r.sp);
+	free(r.so);
 	plan_free(&r.plan);
 	devtab_free(&r.t);
 	protlist_free(&r.prot);

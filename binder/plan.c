@@ -393,3 +393,27 @@ void plan_free(struct plan *p)
 	findings_free(&p->findings);
 	memset(p, 0, sizeof(*p));
 }
+
+void findings_move(struct findings *dst, struct findings *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		GROW(dst->v, dst->cap, dst->n);
+		dst->v[dst->n++] = src->v[i];
+	}
+	free(src->v);
+	memset(src, 0, sizeof(*src));
+}
+
+void plan_append(struct plan *dst, struct plan *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		GROW(dst->g, dst->cap, dst->n);
+		dst->g[dst->n++] = src->g[i];
+	}
+	dst->nbind += src->nbind;
+	dst->nrefused += src->nrefused;
+	dst->nalready += src->nalready;
+	findings_move(&dst->findings, &src->findings);
+	free(src->g);
+	memset(src, 0, sizeof(*src));
+}

@@ -74,5 +74,8 @@ struct plan {
 
 void plan_build(const struct config *cfg, const struct devtab *t, const struct protlist *prot, struct plan *ret);
 void plan_free(struct plan *p);
+/* Moves src's groups and findings to the end of dst. */
+void plan_append(struct plan *dst, struct plan *src);
+void findings_move(struct findings *dst, struct findings *src);
 const char *dev_action_name(enum dev_action a);
 const char *group_action_name(enum group_action a);

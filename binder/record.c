@@ -50,8 +50,41 @@ static void group_devices(const struct run *r, const struct plan_group *g, const
 	}
 }
 
+static void log_sriov(const struct run *r)
+{
+	for (size_t i = 0; r->so && i < r->sp.n; i++) {
+		const struct sriov_pf *x = &r->sp.v[i];
+		const struct sriov_outcome *o = &r->so[i];
+		const char *pf = r->t.v[x->pf].name;
+		struct strbuf sb = { 0 };
+		for (size_t k = 0; k < x->nvfs; k++)
+			if (x->vfs[k].exists)
+				sb_printf(&sb, " %s%s", x->vfs[k].name, x->vfs[k].to_vfio ? "" : "(host)");
+		switch (o->res) {
+		case SR_CREATED:
+		case SR_UNCHANGED:
+			kmsg_log(r, 6, "sriov %s: %u VF(s) %s in %llu us:%s", pf, x->numvfs, o->res == SR_CREATED ? "created" : "present",
+				 (unsigned long long)o->elapsed_us, sb.s ? sb.s : "");
+			break;
+		case SR_FAILED:
+			kmsg_log(r, 3, "sriov %s: FAILED: %s", pf, o->message);
+			break;
+		case SR_REFUSED:
+			kmsg_log(r, 3, "sriov %s: refused: %s", pf, o->message);
+			break;
+		case SR_DRYRUN:
+			kmsg_log(r, 6, "sriov %s: dry run: would create %u VF(s)", pf, x->numvfs);
+			break;
+		case SR_DISABLED:
+			break;
+		}
+		sb_free(&sb);
+	}
+}
+
 void log_apply(const struct run *r)
 {
+	log_sriov(r);
 	for (size_t i = 0; i < r->plan.n; i++) {
 		const struct plan_group *g = &r->plan.g[i];
 		const struct group_outcome *go = &r->res.g[i];

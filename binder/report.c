@@ -130,6 +130,38 @@ void report_json(const struct run *r, struct json *j)
 		json_end_obj(j);
 	}
 	json_end_arr(j);
+	json_begin_arr(j, "sriov");
+	for (size_t i = 0; i < r->sp.n; i++) {
+		const struct sriov_pf *x = &r->sp.v[i];
+		const struct pci_dev *pf = &r->t.v[x->pf];
+		json_begin_obj(j, NULL);
+		json_str(j, "pf", pf->name);
+		json_int(j, "rule_line", r->cfg.rules[x->rule].line);
+		json_str(j, "pf_driver", pf->driver[0] ? pf->driver : NULL);
+		json_bool(j, "pf_to_vfio", x->pf_to_vfio);
+		json_int(j, "sriov_totalvfs", pf->sriov_total);
+		json_int(j, "numvfs_requested", x->numvfs);
+		json_int(j, "numvfs_before", r->so ? r->so[i].numvfs_before : pf->sriov_num);
+		json_str(j, "action", x->refused ? "refuse" : "create");
+		json_str(j, "reason", x->refused ? x->reason : NULL);
+		if (r->so) {
+			json_str(j, "result", sriov_result_name(r->so[i].res));
+			json_str(j, "message", r->so[i].message[0] ? r->so[i].message : NULL);
+			json_int(j, "elapsed_us", (long long)r->so[i].elapsed_us);
+		}
+		json_begin_arr(j, "vfs");
+		for (size_t k = 0; k < x->nvfs; k++) {
+			json_begin_obj(j, NULL);
+			json_int(j, "index", (long long)k);
+			json_str(j, "address", x->vfs[k].name);
+			json_str(j, "to", x->vfs[k].to_vfio ? "vfio-pci" : "host");
+			json_bool(j, "exists", x->vfs[k].exists);
+			json_end_obj(j);
+		}
+		json_end_arr(j);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
 	json_begin_obj(j, "summary");
 	json_int(j, "groups_to_bind", (long long)r->plan.nbind);
 	json_int(j, "groups_already_bound", (long long)r->plan.nalready);
@@ -202,6 +234,19 @@ void report_table(const struct run *r, FILE *out)
 			fprintf(out, "%-5s  %-12s  %-9s  %-9s  %06x  %-14s  %-13s  %s\n", grp, d->name, ids, sub, d->class, d->driver[0] ? d->driver : "-",
 				g->act == GA_REFUSE ? "REFUSE" : dev_action_name(pd->act), dev_reason(r, g, pd, buf, sizeof(buf)));
 		}
+	}
+	for (size_t i = 0; i < r->sp.n; i++) {
+		const struct sriov_pf *x = &r->sp.v[i];
+		const struct pci_dev *pf = &r->t.v[x->pf];
+		fprintf(out, "\nSR-IOV %s (%04x:%04x, driver %s, %d VFs max, %d now): ", pf->name, pf->vendor, pf->device, pf->driver[0] ? pf->driver : "none",
+			pf->sriov_total, pf->sriov_num);
+		if (x->refused) {
+			fprintf(out, "REFUSE: %s\n", x->reason);
+			continue;
+		}
+		fprintf(out, "%s %u VF(s)%s\n", pf->sriov_num == (int)x->numvfs ? "keep" : "create", x->numvfs, x->pf_to_vfio ? " (PF on vfio-pci, enable_sriov=1)" : "");
+		for (size_t k = 0; k < x->nvfs; k++)
+			fprintf(out, "  VF %zu  %s  -> %s%s\n", k, x->vfs[k].name, x->vfs[k].to_vfio ? "vfio-pci" : "host driver", x->vfs[k].exists ? "" : " (created at boot)");
 	}
 	if (r->plan.findings.n)
 		fprintf(out, "\n");

@@ -2,6 +2,7 @@
 /* One run of a command: every stage's input and output, for the renderers. */
 #pragma once
 #include "apply.h"
+#include "sriov.h"
 #include "json.h"
 
 #include <stdio.h>
@@ -35,6 +36,8 @@ struct run {
 	struct plan plan;
 	struct apply_result res;
 	bool have_res;
+	struct sriov_plan sp;
+	struct sriov_outcome *so;  /* parallel to sp.v, after apply */
 	uint64_t t_start, t_end;
 	uint64_t boot_start_us;    /* CLOCK_MONOTONIC at start (kernel timestamps) */
 };

@@ -42,6 +42,8 @@ static int read_uevent(const struct sysroot *sr, struct pci_dev *d)
 			id = parse_idpair(l + 7, &d->vendor, &d->device) == 0;
 		} else if (startswith(l, "PCI_SUBSYS_ID=")) {
 			(void)parse_idpair(l + 14, &d->sub_vendor, &d->sub_device);
+		} else if (startswith(l, "MODALIAS=")) {
+			(void)snprintf(d->modalias, sizeof(d->modalias), "%s", l + 9);
 		}
 	}
 	return cls && id ? 0 : -EBADMSG;
@@ -116,6 +118,14 @@ static void read_sriov(const struct sysroot *sr, struct pci_dev *d)
 	if (r == 0) {
 		if (read_int_attr(sr, d->name, "sriov_numvfs", &d->sriov_num) < 0)
 			d->sriov_num = 0;
+		if (read_int_attr(sr, d->name, "sriov_offset", &d->sriov_offset) < 0)
+			d->sriov_offset = 1;
+		if (read_int_attr(sr, d->name, "sriov_stride", &d->sriov_stride) < 0)
+			d->sriov_stride = 1;
+		if (read_int_attr(sr, d->name, "sriov_drivers_autoprobe", &d->sriov_autoprobe) < 0)
+			d->sriov_autoprobe = -1;
+		if (!d->modalias[0])
+			(void)sr_readf(sr, d->modalias, sizeof(d->modalias), "sys/bus/pci/devices/%s/modalias", d->name);
 	} else {
 		d->sriov_total = -1;
 		if (r != -ENOENT)
@@ -137,6 +147,7 @@ int scan_one(const struct sysroot *sr, const struct pci_addr *a, bool sriov, str
 	d->group = -1;
 	d->boot_vga = -1;
 	d->sriov_total = -1;
+	d->sriov_autoprobe = -1;
 	d->vf_index = -1;
 	r = read_uevent(sr, d);
 	if (r == -ENOENT && !sr_exists(sr, "sys/bus/pci/devices")) /* no sysfs at all */
@@ -169,6 +180,8 @@ int scan_one(const struct sysroot *sr, const struct pci_addr *a, bool sriov, str
 		read_sriov(sr, d);
 	return 0;
 }
+
+static void add_group_members(const struct sysroot *sr, struct devtab *t, int group, bool sriov);
 
 static struct pci_dev *add_dev(struct devtab *t)
 {
@@ -228,12 +241,27 @@ static void add_one(const struct sysroot *sr, struct devtab *t, const struct pci
 	if (r == -ENODEV || r == -ENOENT)
 		return;
 	if (r < 0) {
-		char n[PCI_ADDR_MAX];
-		pci_addr_fmt(a, n);
-		sl_addf(&t->problems, "%s: cannot read its ids or class (%s); device ignored", n, strerror(-r));
+		/* Kept, unidentified: a group holding it is refused. */
+		struct pci_dev *d = add_dev(t);
+		memset(d, 0, sizeof(*d));
+		d->addr = *a;
+		pci_addr_fmt(a, d->name);
+		d->boot_vga = d->sriov_total = d->sriov_autoprobe = d->vf_index = -1;
+		d->group = tmp.group;
+		(void)snprintf(d->problem, sizeof(d->problem), "ids or class unreadable: %s", strerror(-r));
+		sl_addf(&t->problems, "%s: cannot read its ids or class (%s)", d->name, strerror(-r));
 		return;
 	}
 	*add_dev(t) = tmp;
+}
+
+void scan_add(const struct sysroot *sr, struct devtab *t, const struct pci_addr *a)
+{
+	size_t n0 = t->n;
+	add_one(sr, t, a, true);
+	if (t->n > n0 && t->v[n0].group >= 0)
+		add_group_members(sr, t, t->v[n0].group, true);
+	/* Appended, not sorted: plan indices into the table stay valid. */
 }
 
 static bool config_has_sriov(const struct config *cfg)
@@ -322,6 +350,17 @@ int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devt
 		for (unsigned f = 0; f < 8; f++) {
 			a.func = (uint8_t)f;
 			add_one(sr, t, &a, sriov);
+		}
+	}
+	/* Existing VFs of named PFs (sriov rules): they are bound like any
+	 * device, so they and their groups are part of the plan. */
+	for (size_t i = 0, n0 = t->n; i < n0; i++) {
+		for (int k = 0; t->v[i].sriov_num > 0 && k < t->v[i].sriov_num && k < SRIOV_VFS_MAX; k++) {
+			char path[96], link[64];
+			struct pci_addr a;
+			(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/virtfn%d", t->v[i].name, k);
+			if (sr_readlink_base(sr, path, link, sizeof(link)) == 0 && pci_addr_parse(link, &a, NULL) == 0)
+				add_one(sr, t, &a, sriov);
 		}
 	}
 	named = t->n;

@@ -69,8 +69,14 @@ int sr_open(const struct sysroot *sr, const char *path, int flags)
 int sr_read(const struct sysroot *sr, const char *path, char *buf, size_t size)
 {
 	ssize_t n;
-	int fd = sr_open(sr, path, O_RDONLY);
+	int fd;
 
+#ifdef VFIO_EARLY_FAULTS
+	int injected = fault_check(FOP_READ, path, NULL);
+	if (injected < 0)
+		return injected;
+#endif
+	fd = sr_open(sr, path, O_RDONLY);
 	if (fd < 0)
 		return fd;
 	do
@@ -82,6 +88,10 @@ int sr_read(const struct sysroot *sr, const char *path, char *buf, size_t size)
 		return e;
 	}
 	(void)close(fd);
+#ifdef VFIO_EARLY_FAULTS
+	if (injected > 0)
+		n /= 2; /* injected short read */
+#endif
 	if (memchr(buf, '\0', (size_t)n))
 		return -EBADMSG; /* sysfs text attributes never hold NUL */
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
@@ -144,9 +154,18 @@ int sr_readlink(const struct sysroot *sr, const char *path, char *buf, size_t si
 
 	while (*path == '/')
 		path++;
+#ifdef VFIO_EARLY_FAULTS
+	int injected = fault_check(FOP_READLINK, path, NULL);
+	if (injected < 0)
+		return injected;
+#endif
 	n = readlinkat(sr->fd, path, buf, size - 1);
 	if (n < 0)
 		return -errno;
+#ifdef VFIO_EARLY_FAULTS
+	if (injected > 0)
+		n /= 2; /* injected short readlink */
+#endif
 	buf[n] = '\0';
 	return (int)n;
 }
@@ -174,7 +193,7 @@ int sr_write(const struct sysroot *sr, const char *path, const char *val)
 	int fd;
 
 #ifdef VFIO_EARLY_FAULTS
-	int injected = fault_check(path, len);
+	int injected = fault_check(FOP_WRITE, path, val);
 	if (injected < 0)
 		return injected;
 #endif
@@ -191,8 +210,15 @@ int sr_write(const struct sysroot *sr, const char *path, const char *val)
 	}
 	(void)close(fd);
 #ifdef VFIO_EARLY_FAULTS
-	if (injected > 0)
-		return -EIO; /* injected short write */
+	/* The fake kernel acts on the whole value; an injected short write is
+	 * reported after that, as from a store that returned less. */
+	if ((size_t)n == len) {
+		int k = fault_kernel(sr->fd, path, val);
+		if (k < 0)
+			return k;
+		if (injected > 0)
+			return -EIO;
+	}
 #endif
 	return (size_t)n == len ? 0 : -EIO;
 }
@@ -213,9 +239,16 @@ int sr_writef(const struct sysroot *sr, const char *val, const char *fmt, ...)
 
 DIR *sr_opendir(const struct sysroot *sr, const char *path)
 {
-	int fd = sr_open(sr, *path ? path : ".", O_RDONLY | O_DIRECTORY);
+	int fd;
 	DIR *d;
 
+#ifdef VFIO_EARLY_FAULTS
+	if ((fd = fault_check(FOP_OPENDIR, path, NULL)) < 0) {
+		errno = -fd;
+		return NULL;
+	}
+#endif
+	fd = sr_open(sr, *path ? path : ".", O_RDONLY | O_DIRECTORY);
 	if (fd < 0) {
 		errno = -fd;
 		return NULL;
@@ -234,5 +267,9 @@ bool sr_exists(const struct sysroot *sr, const char *path)
 	struct stat st;
 	while (*path == '/')
 		path++;
+#ifdef VFIO_EARLY_FAULTS
+	if (fault_check(FOP_EXISTS, path, NULL) < 0)
+		return false;
+#endif
 	return fstatat(sr->fd, path, &st, 0) == 0;
 }

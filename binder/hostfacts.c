@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Reads what `check` judges about the host: every path under the sysroot,
+ * read only. doctor.c does the judging. */
+#include "doctor.h"
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void read_iommu(const struct sysroot *sr, struct hostfacts *h)
+{
+	DIR *d = sr_opendir(sr, "sys/class/iommu");
+	struct dirent *e;
+
+	h->ir_ecap = TRI_UNKNOWN;
+	while (d && (e = readdir(d))) {
+		char buf[64];
+		if (e->d_name[0] == '.')
+			continue;
+		h->units++;
+		if (startswith(e->d_name, "dmar")) {
+			/* VT-d ECAP register, bit 3: interrupt remapping supported. */
+			unsigned long long ecap;
+			h->vendor = IOMMU_INTEL;
+			if (sr_readf(sr, buf, sizeof(buf), "sys/class/iommu/%s/intel-iommu/ecap", e->d_name) > 0 && sscanf(buf, "%llx", &ecap) == 1)
+				h->ir_ecap = (ecap & 8) && h->ir_ecap != TRI_NO ? TRI_YES : TRI_NO;
+		} else if (startswith(e->d_name, "ivhd")) {
+			h->vendor = IOMMU_AMD;
+		} else if (h->vendor == IOMMU_NONE) {
+			h->vendor = IOMMU_OTHER; /* virtio-iommu, SMMU */
+		}
+	}
+	if (d)
+		(void)closedir(d);
+}
+
+/* Remapped interrupts are delivered through "IR-" irq chips (IR-IO-APIC,
+ * IR-PCI-MSI...), for VT-d and AMD-Vi alike. */
+static void read_irqs(const struct sysroot *sr, struct hostfacts *h)
+{
+	char *text = NULL;
+
+	h->ir_irqs = TRI_UNKNOWN;
+	if (sr_read_all(sr, "proc/interrupts", 16u << 20, &text, NULL) < 0)
+		return;
+	if (strstr(text, " IR-"))
+		h->ir_irqs = TRI_YES;
+	else if (strstr(text, "MSI") || strstr(text, "IO-APIC"))
+		h->ir_irqs = TRI_NO;
+	free(text);
+}
+
+static void read_cmdline(const struct run *r, struct hostfacts *h)
+{
+	char *text = NULL;
+	if (r->cmdline_path) {
+		struct sysroot abs = { .fd = AT_FDCWD, .path = "/", .is_root = true };
+		if (sr_read_all(&abs, r->cmdline_path, 65536, &text, NULL) < 0)
+			return;
+	} else if (sr_read_all(&r->sr, "proc/cmdline", 65536, &text, NULL) < 0) {
+		return;
+	}
+	h->cmdline = text;
+}
+
+/* Module state from the text files depmod writes: fake trees and recorded
+ * hosts have no .bin indexes, and a missing modules.dep is worth a word. */
+static enum mod_state mod_state(const struct sysroot *sr, const char *kver, const char *builtin, const char *dep, const char *file)
+{
+	const char *p;
+	size_t n = strlen(file);
+
+	for (p = builtin; p && (p = strstr(p, file)); p += n)
+		if ((p == builtin || p[-1] == '/') && p[n] == '\n')
+			return MOD_BUILTIN;
+	if (!dep)
+		return MOD_UNKNOWN;
+	for (p = dep; (p = strstr(p, file)); p += n) {
+		const char *s = p;
+		char path[512];
+		if ((p != dep && p[-1] != '/') || (p[n] != ':' && p[n] != '.'))
+			continue; /* "vfio-pci.ko:" or "vfio-pci.ko.zst:" */
+		while (s > dep && s[-1] != '\n')
+			s--;
+		if (memchr(s, ':', (size_t)(p - s)) || memchr(s, ' ', (size_t)(p - s)) || p - s > 256)
+			continue; /* a dependency, not the module's own line */
+		(void)snprintf(path, sizeof(path), "lib/modules/%s/%.*s", kver, (int)strcspn(s, ":"), s);
+		return sr_exists(sr, path) ? MOD_MODULE : MOD_MISSING;
+	}
+	return MOD_MISSING;
+}
+
+static void read_modules(const struct sysroot *sr, const char *kver, struct hostfacts *h, char **ret_builtin)
+{
+	char path[160], *dep = NULL;
+
+	(void)snprintf(path, sizeof(path), "lib/modules/%s", kver);
+	h->modules_dir = kver[0] && sr_exists(sr, path);
+	(void)snprintf(path, sizeof(path), "lib/modules/%s/modules.builtin", kver);
+	(void)sr_read_all(sr, path, 4u << 20, ret_builtin, NULL);
+	(void)snprintf(path, sizeof(path), "lib/modules/%s/modules.dep", kver);
+	(void)sr_read_all(sr, path, 32u << 20, &dep, NULL);
+	h->vfio_pci = mod_state(sr, kver, *ret_builtin, dep, "vfio-pci.ko");
+	h->vfio = mod_state(sr, kver, *ret_builtin, dep, "vfio.ko");
+	h->type1 = mod_state(sr, kver, *ret_builtin, dep, "vfio_iommu_type1.ko");
+	free(dep);
+}
+
+/* Firmware framebuffers: sysfb's platform device registers "BOOTFB"; efifb,
+ * vesafb and simplefb claim regions under their own names. */
+static void read_iomem(const struct sysroot *sr, struct hostfacts *h)
+{
+	static const char *const fbs[] = { "BOOTFB", "efifb", "vesafb", "simplefb", "simple-framebuffer", "efi-framebuffer", "vesa-framebuffer" };
+	char *text = NULL, *save = NULL;
+	size_t cap = 0;
+
+	if (sr_read_all(sr, "proc/iomem", 4u << 20, &text, NULL) < 0)
+		return;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		uint64_t a, b;
+		int n = 0;
+		if (sscanf(l, " %" SCNx64 "-%" SCNx64 " : %n", &a, &b, &n) != 2 || !n)
+			continue;
+		if (b)
+			h->iomem_read = true; /* non-root readers see zeros */
+		for (size_t i = 0; i < ARRAY_SIZE(fbs); i++)
+			if (startswith(l + n, fbs[i]) && b) {
+				GROW(h->fb, cap, h->nfb);
+				h->fb[h->nfb].start = a;
+				h->fb[h->nfb].end = b;
+				(void)snprintf(h->fb[h->nfb].name, sizeof(h->fb[0].name), "%s", l + n);
+				h->nfb++;
+				break;
+			}
+	}
+	free(text);
+}
+
+static void read_image(const struct sysroot *sr, const char *kver, struct initrd_facts *f)
+{
+	const char *names[] = { "boot/initrd.img-%s", "boot/initramfs-%s.img" };
+	int fd = -ENOENT;
+
+	f->state = sr_exists(sr, "boot") ? IMG_MISSING : IMG_NO_BOOT;
+	for (size_t i = 0; i < ARRAY_SIZE(names) && fd < 0 && kver[0]; i++) {
+		(void)snprintf(f->path, sizeof(f->path), names[i], kver);
+		fd = sr_open(sr, f->path, O_RDONLY);
+	}
+	if (fd < 0) {
+		f->path[0] = 0;
+		return;
+	}
+	initrd_read(fd, f);
+	(void)close(fd);
+}
+
+static bool is_builtin(const char *builtin, const char *driver)
+{
+	size_t n = strlen(driver);
+	for (const char *p = builtin; p && (p = strchr(p, '/')); p++) {
+		size_t i = 0;
+		for (; i < n; i++)
+			if (p[1 + i] != driver[i] && !(p[1 + i] == '-' && driver[i] == '_') && !(p[1 + i] == '_' && driver[i] == '-'))
+				break;
+		if (i == n && startswith(p + 1 + n, ".ko\n"))
+			return true;
+	}
+	return false;
+}
+
+static void read_target(const struct sysroot *sr, const struct pci_dev *d, const char *builtin, struct target_facts *tg)
+{
+	char *text = NULL, *save = NULL;
+	int i = 0;
+
+	if (d->virtual_vf)
+		return; /* created at boot: nothing to read yet */
+	if (sr_readf(sr, tg->reset_method, sizeof(tg->reset_method), "sys/bus/pci/devices/%s/reset_method", d->name) >= 0)
+		tg->reset_attr = true;
+	tg->driver_builtin = !d->driver[0] || streq(d->driver, "vfio-pci") ? TRI_UNKNOWN : builtin ? is_builtin(builtin, d->driver) : TRI_UNKNOWN;
+	char path[128];
+	(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/resource", d->name);
+	if (sr_read_all(sr, path, 8192, &text, NULL) < 0)
+		return;
+	for (char *l = strtok_r(text, "\n", &save); l && i < 6; l = strtok_r(NULL, "\n", &save), i++) {
+		uint64_t a, b, fl;
+		if (sscanf(l, "%" SCNx64 " %" SCNx64 " %" SCNx64, &a, &b, &fl) == 3 && (fl & 0x200) && b) {
+			tg->bar_start[i] = a; /* IORESOURCE_MEM */
+			tg->bar_end[i] = b;
+		}
+	}
+	free(text);
+}
+
+void hostfacts_read(const struct run *r, struct hostfacts *h)
+{
+	char *builtin = NULL, buf[256];
+	size_t cap = 0;
+
+	memset(h, 0, sizeof(*h));
+	read_iommu(&r->sr, h);
+	read_irqs(&r->sr, h);
+	read_cmdline(r, h);
+	if (sr_read(&r->sr, "proc/cpuinfo", buf, sizeof(buf)) > 0) {
+		char *v = strstr(buf, "vendor_id");
+		if (v && (v = strchr(v, ':')))
+			(void)sscanf(v + 1, " %15s", h->cpu_vendor);
+	}
+	read_modules(&r->sr, r->t.kver, h, &builtin);
+	read_iomem(&r->sr, h);
+	if (!r->config_missing) {
+		struct sysroot abs = { .fd = AT_FDCWD, .path = "/", .is_root = true };
+		h->config_read = sr_read_all(&abs, r->config_path, 1u << 20, &h->config, &h->config_len) >= 0;
+	}
+	read_image(&r->sr, r->t.kver, &h->img);
+	for (size_t i = 0; i < r->plan.n; i++)
+		for (size_t k = 0; k < r->plan.g[i].n; k++) {
+			const struct plan_dev *pd = &r->plan.g[i].devs[k];
+			if (r->plan.g[i].act == GA_REFUSE || !doctor_is_target(pd, &r->t.v[pd->idx]))
+				continue;
+			GROW(h->tg, cap, h->ntg);
+			memset(&h->tg[h->ntg], 0, sizeof(h->tg[0]));
+			h->tg[h->ntg].idx = pd->idx;
+			read_target(&r->sr, &r->t.v[pd->idx], builtin, &h->tg[h->ntg++]);
+		}
+	free(builtin);
+}
+
+void hostfacts_free(struct hostfacts *h)
+{
+	free(h->cmdline);
+	free(h->fb);
+	free(h->config);
+	free(h->img.config);
+	free(h->tg);
+	memset(h, 0, sizeof(*h));
+}
+
+void doctor_run(struct run *r)
+{
+	struct doctor *d = xcalloc(1, sizeof(*d));
+	hostfacts_read(r, &d->h);
+	doctor_eval(&d->h, &r->t, &r->plan, &r->plan.findings);
+	snippets_build(&r->t, &r->plan, &d->s);
+	r->doc = d;
+}
+
+void doctor_free(struct run *r)
+{
+	if (!r->doc)
+		return;
+	hostfacts_free(&r->doc->h);
+	snippets_free(&r->doc->s);
+	free(r->doc);
+	r->doc = NULL;
+}
