@@ -15,14 +15,16 @@ BIN      := $(BUILD)/vfio-early
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
 CFLAGS   ?= -Os
-BINDER_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -ffunction-sections -fdata-sections
-LDFLAGS_STATIC := -static -Wl,--gc-sections -s
+BINDER_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
+LDFLAGS_STATIC := -static -Wl,--gc-sections -Wl,--build-id=none -s
 
 # Pure stages and their helpers: also built with the host compiler (glibc,
 # sanitizers) for unit tests, fuzzing and valgrind.
 PURE_SRCS := binder/util.c binder/device.c binder/plan_sriov.c binder/pciaddr.c binder/parse.c binder/cmdline.c binder/plan.c binder/json.c
 IO_SRCS   := binder/sysroot.c binder/scan.c binder/apply.c binder/apply_sriov.c binder/record.c binder/report.c \
              binder/protected.c binder/status.c binder/main.c
+PURE_SRCS += binder/doctor.c binder/snippets.c
+IO_SRCS   += binder/hostfacts.c binder/initrd.c
 KMOD_SRCS := binder/modload.c
 SRCS      := $(PURE_SRCS) $(IO_SRCS) $(KMOD_SRCS)
 OBJS      := $(SRCS:binder/%.c=$(BUILD)/obj/%.o)
@@ -41,10 +43,12 @@ include binder/kmod/kmod.mk
 
 $(BUILD)/obj/%.o: binder/%.c binder/*.h | $(KMOD_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(BINDER_CFLAGS) $(KMOD_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(BINDER_CFLAGS) $(KMOD_CFLAGS) -c -o $@ $<
 
 $(BIN): $(OBJS) $(KMOD_LIB)
-	$(CC) $(BINDER_CFLAGS) $(LDFLAGS_STATIC) -o $@ $(OBJS) $(KMOD_LIB)
+	@echo "  LD      $@"
+	@$(CC) $(BINDER_CFLAGS) $(LDFLAGS_STATIC) -o $@ $(OBJS) $(KMOD_LIB)
 	@size=$$(stat -c %s $@); echo "built $@: $$size bytes, static"
 
 # Host (glibc) build of the pure stages with ASan+UBSan for unit tests.

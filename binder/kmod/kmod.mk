@@ -25,7 +25,7 @@ KMOD_HDR    := $(KMOD_DIR)/include/libkmod.h
 KMOD_CFLAGS := -I$(KMOD_DIR)/include
 
 KMOD_CC ?= $(CC)
-KMOD_BUILD_CFLAGS ?= -Os -ffunction-sections -fdata-sections -fno-common \
+KMOD_BUILD_CFLAGS ?= -Os -ffunction-sections -fdata-sections -fno-common -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fvisibility=hidden -w
 KMOD_BUILD_CPPFLAGS := -include $(KMOD_MK_DIR)/config.h -I$(KMOD_SRC) \
 	-I$(KMOD_SRC)/libkmod
