@@ -101,7 +101,7 @@ copy_dir_links() { # rel dir whose content is only links (holders, slaves, brif,
 }
 
 PCI_ATTRS="vendor device subsystem_vendor subsystem_device class revision boot_vga
-driver_override modalias resource reset_method numa_node enable irq sriov_totalvfs
+driver_override modalias uevent resource reset_method numa_node enable irq sriov_totalvfs
 sriov_numvfs sriov_drivers_autoprobe sriov_offset sriov_stride sriov_vf_device
 secondary_bus_number subordinate_bus_number"
 

@@ -32,6 +32,20 @@ check_tree() {
 		for f in vendor device class subsystem_vendor subsystem_device driver_override modalias config resource; do
 			[ -f "$t/$f" ] || err "$a: no $f"
 		done
+		# uevent as the kernel prints it: agrees with the link and the files
+		if [ -f "$t/uevent" ]; then
+			ue_drv="" ue_slot="" ue_id=""
+			while IFS='=' read -r k v; do
+				case $k in DRIVER) ue_drv=$v ;; PCI_SLOT_NAME) ue_slot=$v ;; PCI_ID) ue_id=$v ;; esac
+			done <"$t/uevent"
+			[ "$ue_slot" = "$a" ] || err "$a: uevent PCI_SLOT_NAME=$ue_slot"
+			lk=""
+			[ -L "$t/driver" ] && lk=$(readlink "$t/driver") && lk=${lk##*/}
+			[ "$ue_drv" = "$lk" ] || err "$a: uevent DRIVER=$ue_drv, driver link $lk"
+			read -r ven <"$t/vendor"; read -r dv <"$t/device"
+			want=$(printf '%04X:%04X' "$ven" "$dv")
+			[ "$ue_id" = "$want" ] || err "$a: uevent PCI_ID=$ue_id, files $want"
+		fi
 		if [ -L "$t/driver" ]; then
 			dr=$(readlink -f "$t/driver")
 			case $dr in "$R"/sys/bus/pci/drivers/*) ;; *) err "$a: driver link -> $dr" ;; esac
