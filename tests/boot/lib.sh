@@ -1,0 +1,249 @@
+# shellcheck shell=bash disable=SC2054 # QEMU options are comma lists
+# Boot-test library: builds real initramfs images (mkinitramfs, dracut) into
+# private places, boots them under QEMU and asserts on the guest's report.
+# Sourced by tests/boot/run.sh and tests/boot/demo.sh.
+#
+# Never touches /boot (only reads the kernel), /usr/share/initramfs-tools,
+# /usr/lib/dracut or /etc: mkinitramfs gets a private -d CONFDIR (a copy of
+# /etc/initramfs-tools plus our files), dracut a private copy of
+# /usr/lib/dracut through $dracutbasedir with our module in it.
+
+BOOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BOOT_DIR/../.." && pwd)
+GUEST=$BOOT_DIR/guest
+OUT=${BOOT_OUT:-$REPO/build/boot}
+BIN=${VFIO_EARLY_BIN:-$REPO/build/vfio-early}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
+
+# Native drivers of the emulated devices, put into every test image (without
+# being force-loaded) so udev loads them in the initramfs, as on a host whose
+# initramfs carries its GPU/NIC/NVMe drivers: that is where the race is.
+VFIOTEST_MODULES="bochs snd_hda_intel e1000e e1000 8139cp nvme virtio_pci virtio_blk ext4"
+export VFIOTEST_MODULES
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "boot: $*"; exit 1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# The newest kernel that has both a vmlinuz in /boot and its modules
+# (Debian's linux-image-amd64), or $BOOT_KVER.
+find_kernel() {
+	local k
+	if [[ -n ${BOOT_KVER:-} ]]; then
+		KVER=$BOOT_KVER
+	else
+		KVER=
+		for k in $(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' 2> /dev/null | sort -V); do
+			[[ -r /boot/vmlinuz-$k && -e /lib/modules/$k/modules.dep ]] && KVER=$k
+		done
+	fi
+	[[ -n $KVER ]] || die "no kernel with /boot/vmlinuz-K and /lib/modules/K; install linux-image-amd64"
+	VMLINUZ=/boot/vmlinuz-$KVER
+	[[ -r $VMLINUZ ]] || die "$VMLINUZ is not readable"
+}
+
+need_tools() {
+	local t missing=
+	for t in qemu-system-x86_64 mkinitramfs dracut busybox mkfs.ext4 cpio timeout sha256sum; do
+		command -v "$t" > /dev/null || missing+=" $t"
+	done
+	[[ -z $missing ]] || die "missing:$missing (apt-get install qemu-system-x86 initramfs-tools dracut-core busybox-static e2fsprogs cpio)"
+	[[ -x $BIN ]] || die "$BIN does not exist: run make first"
+}
+
+# sha256 of files and strings, for the image cache key.
+hash_of() {
+	local x
+	for x in "$@"; do
+		if [[ -d $x ]]; then
+			(cd "$x" && find . \( -type f -o -type l \) -print | LC_ALL=C sort | while IFS= read -r f; do
+				if [[ -L $f ]]; then printf '%s -> %s\n' "$f" "$(readlink "$f")"; else printf '%s %s\n' "$f" "$(sha256sum < "$f")"; fi
+			done)
+		elif [[ -f $x ]]; then
+			sha256sum < "$x"
+		else
+			printf '%s\n' "$x"
+		fi
+	done | sha256sum | cut -c1-16
+}
+
+# Private copies of the generators' trees, refreshed once per run.
+prepare_generators() {
+	local it=$OUT/gen/initramfs-tools db=$OUT/gen/dracut
+	rm -rf "$OUT/gen"
+	mkdir -p "$OUT/gen" "$OUT/tmp"
+	# initramfs-tools: the host's /etc/initramfs-tools plus our hook and boot
+	# script, exactly as `make install` would place them (but here), plus the
+	# test-only report hooks. MODULES=list keeps the image small: the vfio
+	# modules must then come from our hook alone.
+	cp -a /etc/initramfs-tools "$it"
+	printf 'MODULES=list\nBUSYBOX=y\nCOMPRESS=zstd\n' > "$it/conf.d/zz-vfiotest"
+	: > "$it/modules"
+	mkdir -p "$it/hooks" "$it/scripts/init-top" "$it/scripts/init-premount"
+	install -m 0755 "$REPO/initramfs-tools/hooks/vfio-early" "$it/hooks/vfio-early"
+	install -m 0755 "$REPO/initramfs-tools/scripts/init-top/00-vfio-early" "$it/scripts/init-top/00-vfio-early"
+	cp -a "$GUEST/initramfs-tools/." "$it/"
+	# dracut: a private dracutbasedir (dracut reads it from the environment)
+	# with our module and the test-only one in modules.d/.
+	cp -a /usr/lib/dracut "$db"
+	rm -rf "$db/modules.d/90vfio-early"
+	cp -a "$REPO/dracut/90vfio-early" "$db/modules.d/90vfio-early"
+	cp -a "$GUEST/dracut/99vfiotest" "$db/modules.d/99vfiotest"
+	mkdir -p "$OUT/gen/dracut.conf.d"
+}
+
+# build_image GEN CONFIG_FILE [SYSROOT] -> prints the image path.
+# GEN: initramfs-tools, dracut (systemd initrd) or dracut-shell (no systemd).
+# Images are cached per run by their inputs; a different config, sysroot or
+# binary builds a new image through the real hooks.
+image_base() { # GEN CONFIG_FILE [SYSROOT] -> path without suffix
+	local key
+	key=$(hash_of "$1" "$KVER" "$2" "sysroot=${3:-}" ${3:+"$3"} "$BIN" \
+		"$REPO/hooks" "$REPO/initramfs-tools" "$REPO/dracut" "$GUEST" "$VFIOTEST_MODULES")
+	printf '%s\n' "$OUT/images/$1-$key"
+}
+
+build_image() {
+	local gen=$1 cfg=$2 sysroot=${3:-} base img log t0 rc
+	base=$(image_base "$@")
+	img=$base.img
+	log=$base.build.log
+	if [[ -s $img ]]; then
+		printf '%s\n' "$img"
+		return 0
+	fi
+	mkdir -p "$OUT/images"
+	t0=$(now)
+	case $gen in
+	initramfs-tools)
+		env TMPDIR="$OUT/tmp" VFIO_EARLY_LIB="$REPO/hooks/vfio-early-image.sh" \
+			VFIO_EARLY_BINARY="$BIN" VFIO_EARLY_CONFIG="$cfg" VFIO_EARLY_SYSROOT="$sysroot" \
+			VFIOTEST_GUEST="$GUEST" \
+			mkinitramfs -d "$OUT/gen/initramfs-tools" -o "$img.tmp" "$KVER" > "$log" 2>&1
+		rc=$?
+		;;
+	dracut | dracut-shell)
+		local omit=()
+		[[ $gen == dracut-shell ]] && omit=(--omit "systemd systemd-initrd dracut-systemd")
+		env dracutbasedir="$OUT/gen/dracut" VFIO_EARLY_LIB="$REPO/hooks/vfio-early-image.sh" \
+			VFIO_EARLY_BINARY="$BIN" VFIO_EARLY_CONFIG="$cfg" VFIO_EARLY_SYSROOT="$sysroot" \
+			VFIOTEST_GUEST="$GUEST" \
+			dracut --no-hostonly --conf /dev/null --confdir "$OUT/gen/dracut.conf.d" \
+			--tmpdir "$OUT/tmp" --add vfiotest "${omit[@]}" --drivers "$VFIOTEST_MODULES" \
+			--no-early-microcode --nostrip --compress zstd --force "$img.tmp" "$KVER" > "$log" 2>&1
+		rc=$?
+		;;
+	*) die "unknown generator $gen" ;;
+	esac
+	if [[ $rc -ne 0 ]]; then
+		say "boot: building the $gen image failed ($rc); log: $log"
+		tail -n 20 "$log" >&2
+		return 1
+	fi
+	mv "$img.tmp" "$img"
+	say "  built $gen image in $(since "$t0") s ($(du -k "$img" | cut -f1) KiB)"
+	printf '%s\n' "$img"
+}
+
+# build_rootfs CONFIG_FILE -> prints the path of a small ext4 root image:
+# busybox, the test init, the report and capture scripts, the binary and the
+# same config as the initramfs (a real host has both).
+build_rootfs() {
+	local cfg=$1 key dir img a
+	key=$(hash_of rootfs "$cfg" "$BIN" "$GUEST" "$REPO/tests/sysfs/record-host.sh")
+	img=$OUT/images/rootfs-$key.ext4
+	if [[ -s $img ]]; then
+		printf '%s\n' "$img"
+		return 0
+	fi
+	dir=$OUT/tmp/rootfs-$key
+	rm -rf "$dir"
+	mkdir -p "$dir"/{bin,sbin,usr/bin,usr/sbin,usr/libexec,etc/vfio-early,proc,sys,dev,run,tmp,root}
+	install -m 0755 "$(command -v busybox)" "$dir/bin/busybox"
+	for a in $("$dir/bin/busybox" --list-full); do
+		[[ -e $dir/$a ]] || ln -s /bin/busybox "$dir/$a"
+	done
+	install -m 0755 "$GUEST/rootfs-init" "$dir/sbin/init"
+	install -m 0755 "$GUEST/vfiotest-report" "$dir/usr/libexec/vfiotest-report"
+	install -m 0755 "$GUEST/vfiotest-capture" "$dir/usr/libexec/vfiotest-capture"
+	install -m 0755 "$REPO/tests/sysfs/record-host.sh" "$dir/usr/libexec/record-host.sh"
+	install -m 0755 "$BIN" "$dir/usr/sbin/vfio-early"
+	install -m 0644 "$cfg" "$dir/etc/vfio-early.conf"
+	printf '/dev/vda / ext4 rw 0 1\n' > "$dir/etc/fstab"
+	mkdir -p "$OUT/images"
+	mkfs.ext4 -q -F -L vfiotest -d "$dir" "$img.tmp" 48M || return 1
+	rm -rf "$dir"
+	mv "$img.tmp" "$img"
+	printf '%s\n' "$img"
+}
+
+# Emulated machines. Bus numbers follow the command line; the addresses and
+# IOMMU groups below were measured on QEMU 7.2 q35 + intel-iommu, kernel 6.1.
+#   standard: 00:02.0 boot VGA (bochs-drm)     group own
+#             00:03.0, 00:04.0 e1000e twins    8086:10d3, each own group
+#             00:05.0 VGA + 00:05.1 intel-hda  one multifunction slot, one group
+#             00:06.0 ich9-intel-hda           own group (snd_hda_intel)
+machine_standard() {
+	M+=(-device VGA,addr=0x2
+		-device e1000e,addr=0x3,netdev=n0 -netdev user,id=n0
+		-device e1000e,addr=0x4,netdev=n1 -netdev user,id=n1
+		-device VGA,addr=0x5.0,multifunction=on
+		-device intel-hda,id=hda0,addr=0x5.1 -device hda-duplex,bus=hda0.0,audiodev=snd
+		-device ich9-intel-hda,id=hda1,addr=0x6 -device hda-duplex,bus=hda1.0,audiodev=snd)
+}
+#   bridge:   00:07.0 pcie-pci-bridge (shpc)   group G with everything behind it
+#             01:01.0 e1000, 01:02.0 rtl8139  (8139cp)
+machine_bridge() {
+	M+=(-device pcie-pci-bridge,id=br1,addr=0x7
+		-device e1000,bus=br1,addr=0x1,netdev=n2 -netdev user,id=n2
+		-device rtl8139,bus=br1,addr=0x2,netdev=n3 -netdev user,id=n3)
+}
+#   protected: 00:07.0 pcie-pci-bridge; 01:01.0 virtio-blk holding the root
+#             fs (/dev/vda); 01:02.0 e1000: one group
+machine_protected() {
+	M+=(-device pcie-pci-bridge,id=br1,addr=0x7
+		-drive "if=none,id=root,format=raw,file=$ROOTFS"
+		-device virtio-blk-pci,bus=br1,addr=0x1,drive=root
+		-device e1000,bus=br1,addr=0x2,netdev=n2 -netdev user,id=n2)
+}
+#   rootdisk: 00:0a.0 virtio-blk with the root fs, its own group
+machine_rootdisk() {
+	M+=(-drive "if=none,id=root,format=raw,file=$ROOTFS"
+		-device virtio-blk-pci,addr=0xa,drive=root)
+}
+#   sriov:    two identical NVMe PFs (1b36:0010) with 2 VFs each possible,
+#             behind root ports: 01:00.0 and 02:00.0
+machine_sriov() {
+	local i
+	for i in 1 2; do
+		M+=(-device "pcie-root-port,id=rp$i,chassis=$i,addr=0x$((7 + i))"
+			-device "nvme-subsys,id=subsys$i,nqn=vfiotest$i"
+			-device "nvme,bus=rp$i,serial=vfiotest$i,subsys=subsys$i,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=8,msix_qsize=4")
+	done
+}
+
+# boot IMAGE LOG APPEND MACHINE... : one QEMU run, serial console to LOG.
+# Pass/fail never comes from QEMU's exit status (a panic also exits 0).
+boot() {
+	local img=$1 log=$2 append=$3 m
+	shift 3
+	M=()
+	for m in "$@"; do "machine_$m"; done
+	timeout --foreground -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 \
+		-machine q35 -accel tcg -m 256 -smp 1 \
+		-device intel-iommu,intremap=on,caching-mode=on \
+		-nodefaults -display none -monitor none -serial "file:$log" \
+		-no-reboot -audiodev none,id=snd \
+		"${M[@]}" \
+		-kernel "$VMLINUZ" -initrd "$img" \
+		-append "console=ttyS0 panic=-1 $append" < /dev/null > "$log.qemu" 2>&1
+	echo "$?" > "$log.rc"
+}
+
+# report LOG WHERE -> the guest's "VFIOTEST ..." lines from one report (the
+# one that ran WHERE: initrd or root), prefix stripped, \r removed.
+report() {
+	tr -d '\r' < "$1" | sed -n 's/^.*VFIOTEST //p' |
+		awk -v w="$2" '$1 == "begin" && $2 == "where=" w { on = 1 } on { print } $1 == "end" { on = 0 }'
+}
