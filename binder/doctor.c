@@ -10,11 +10,10 @@
 
 #define GROUP_LARGE 6 /* endpoints; a GPU with all its functions has at most 4 */
 
-#define REBUILD_IMAGE "rebuild the image: 'update-initramfs -u -k %s' (Debian/Ubuntu) or 'dracut -f --kver %s' (Fedora, RHEL, Arch with dracut)"
-#define ACS_NOTE                                                                                                                      \
-	"use a slot wired to the CPU, or update the firmware / enable ACS in its setup; pcie_acs_override only pretends the devices are " \
-	"isolated (they can still reach each other by DMA): a security trade-off, never a fix"
-#define GRUB_NOTE "(Debian: GRUB_CMDLINE_LINUX in /etc/default/grub, then 'update-grub'; reboot)"
+#define REBUILD_IMAGE "update-initramfs -u -k %s (Debian) or dracut -f --kver %s"
+#define ACS_NOTE \
+	"use a CPU-attached slot or enable ACS in the firmware; pcie_acs_override only hides the sharing (the devices can still DMA to each other): a security trade-off, never a fix"
+#define GRUB_NOTE "(GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, reboot)"
 
 bool doctor_is_target(const struct plan_dev *pd, const struct pci_dev *d)
 {
@@ -77,17 +76,16 @@ static void eval_iommu_off(const struct hostfacts *h, struct findings *out)
 	if (!cl)
 		return;
 	if (cmdline_has(cl, "intel_iommu", "off") || cmdline_has(cl, "amd_iommu", "off") || cmdline_has(cl, "iommu", "off")) {
-		findings_add(out, SEV_ERROR, "iommu-cmdline-off", "host", "remove intel_iommu=off / amd_iommu=off / iommu=off from the kernel command line " GRUB_NOTE,
-			     "the kernel command line turns the IOMMU off");
+		findings_add(out, SEV_ERROR, "iommu-cmdline-off", "host", "remove it " GRUB_NOTE,
+			     "the kernel command line turns the IOMMU off (intel_iommu=off, amd_iommu=off or iommu=off)");
 	} else if (!amd && !cmdline_has(cl, "intel_iommu", "on")) {
 		findings_add(out, SEV_ERROR, "iommu-cmdline-missing", "host",
-			     "add intel_iommu=on (Intel VT-d; AMD-Vi needs no flag) " GRUB_NOTE "; VT-d must also be enabled in the firmware setup",
-			     "the kernel command line lacks intel_iommu=on%s", intel ? "" : " (CPU vendor unknown: an AMD host needs no flag)");
+			     "add intel_iommu=on " GRUB_NOTE " and enable VT-d in the firmware setup (AMD-Vi needs no flag)",
+			     "no IOMMU and the kernel command line lacks intel_iommu=on%s", intel ? "" : " (CPU vendor unknown)");
 	} else {
 		findings_add(out, SEV_ERROR, "iommu-firmware-off", "host",
-			     "enable VT-d (Intel) / IOMMU and SVM (AMD) in the firmware setup; in a virtual machine give it a virtual IOMMU (QEMU: -device intel-iommu,intremap=on)",
-			     "the kernel command line asks for the IOMMU%s but none registered: the firmware has it disabled or the platform has none",
-			     amd ? " (AMD-Vi is on by default)" : "");
+			     "enable VT-d / AMD-Vi (IOMMU) in the firmware setup; a VM needs a virtual IOMMU (QEMU: -device intel-iommu,intremap=on)",
+			     "the IOMMU is%s asked for but none registered: off in the firmware, or absent", amd ? " on by default (AMD) and" : "");
 	}
 }
 
@@ -97,26 +95,24 @@ static void eval_iommu_on(const struct hostfacts *h, struct findings *out)
 	bool pt = cmdline_has(cl, "iommu", "pt");
 
 	if (h->vendor == IOMMU_INTEL && !cmdline_has(cl, "intel_iommu", "on"))
-		findings_add(out, SEV_INFO, "iommu-cmdline-implicit", "host", "optional: add intel_iommu=on so a kernel built with another default keeps it on " GRUB_NOTE,
-			     "the IOMMU is on by this kernel's default (CONFIG_INTEL_IOMMU_DEFAULT_ON), not by intel_iommu=on");
+		findings_add(out, SEV_INFO, "iommu-cmdline-implicit", "host", "optional: add intel_iommu=on " GRUB_NOTE,
+			     "the IOMMU is on by the kernel's default, not by intel_iommu=on");
 	if (pt)
 		findings_add(out, SEV_INFO, "iommu-passthrough", "host", "none needed",
-			     "iommu=pt: host devices use identity DMA mapping (less overhead); devices given to VMs are still translated and isolated");
+			     "iommu=pt: host devices skip DMA translation; devices given to VMs stay isolated");
 	if (h->ir_irqs == TRI_YES)
 		return;
 	bool off_cl = cmdline_has(cl, "intremap", "off") || cmdline_has(cl, "intremap", "no") || cmdline_has(cl, "amd_iommu_intr", "off");
 	if (h->ir_irqs == TRI_NO || h->ir_ecap == TRI_NO || off_cl) {
-		const char *why = off_cl ? "the kernel command line turns it off (intremap=off)"
-			: h->ir_ecap == TRI_NO ? "the IOMMU does not offer it (VT-d ECAP bit 3 clear)"
-					       : "no IR- interrupt chips in /proc/interrupts";
+		const char *why = off_cl ? "intremap=off" : h->ir_ecap == TRI_NO ? "VT-d ECAP bit 3 clear" : "no IR- chips in /proc/interrupts";
 		findings_add(out, SEV_WARN, "interrupt-remapping-off", "host",
-			     off_cl ? "remove intremap=off from the kernel command line " GRUB_NOTE
-				    : "enable interrupt remapping / x2APIC in the firmware setup; if the hardware has none, vfio_iommu_type1.allow_unsafe_interrupts=1 lets VMs start but lets a device "
-				      "forge interrupts into the host (MSI injection): a security trade-off vfio-early never applies for you",
-			     "interrupt remapping is off: %s; vfio refuses to give devices to VMs (\"No interrupt remapping support\")", why);
+			     off_cl ? "remove intremap=off " GRUB_NOTE
+				    : "enable interrupt remapping / x2APIC in the firmware; without it vfio_iommu_type1.allow_unsafe_interrupts=1 lets VMs start but lets a device "
+				      "inject interrupts into the host: a trade-off vfio-early never makes for you",
+			     "interrupt remapping is off (%s): vfio will refuse to start VMs (\"No interrupt remapping support\")", why);
 	} else if (h->ir_ecap != TRI_YES) {
-		findings_add(out, SEV_INFO, "interrupt-remapping-unknown", "host", "look for 'Interrupt remapping enabled' (AMD-Vi) or 'Enabled IRQ remapping' (DMAR) in 'dmesg'",
-			     "interrupt remapping: no evidence either way (no readable /proc/interrupts%s)", h->vendor == IOMMU_AMD ? "; AMD-Vi does not show it in sysfs" : "");
+		findings_add(out, SEV_INFO, "interrupt-remapping-unknown", "host", "dmesg | grep -i remapping",
+			     "interrupt remapping: no evidence in sysfs or /proc/interrupts");
 	}
 }
 
@@ -125,17 +121,17 @@ static void eval_modules(const struct hostfacts *h, const char *kver, struct fin
 	char rem[200];
 
 	if (!h->modules_dir) {
-		(void)snprintf(rem, sizeof(rem), "install the modules of the running kernel (Debian: apt install linux-image-%s) or boot a kernel whose modules are installed", kver);
-		findings_add(out, SEV_WARN, "modules-missing", "host", rem, "/lib/modules/%s does not exist: the running kernel's modules (vfio-pci among them) are not installed", kver);
+		(void)snprintf(rem, sizeof(rem), "install the running kernel's modules (Debian: linux-image-%s)", kver);
+		findings_add(out, SEV_WARN, "modules-missing", "host", rem, "/lib/modules/%s is missing: no vfio-pci for the running kernel", kver);
 		return;
 	}
 	if (h->vfio_pci == MOD_UNKNOWN) {
-		(void)snprintf(rem, sizeof(rem), "run 'depmod %s'", kver);
-		findings_add(out, SEV_INFO, "modules-dep-missing", "host", rem, "/lib/modules/%s/modules.dep is missing: cannot tell whether vfio-pci exists", kver);
+		(void)snprintf(rem, sizeof(rem), "depmod %s", kver);
+		findings_add(out, SEV_INFO, "modules-dep-missing", "host", rem, "/lib/modules/%s/modules.dep is missing", kver);
 		return;
 	}
 	if (h->vfio_pci == MOD_MISSING || h->vfio == MOD_MISSING || h->type1 == MOD_MISSING) {
-		(void)snprintf(rem, sizeof(rem), "install the kernel package that carries them (Debian: linux-image-%s) or build the kernel with CONFIG_VFIO_PCI=m", kver);
+		(void)snprintf(rem, sizeof(rem), "install linux-image-%s (Debian) or build with CONFIG_VFIO_PCI=m", kver);
 		findings_add(out, SEV_ERROR, "vfio-modules-missing", "host", rem, "vfio modules for kernel %s: vfio-pci %s, vfio %s, vfio_iommu_type1 %s", kver,
 			     mod_state_name(h->vfio_pci), mod_state_name(h->vfio), mod_state_name(h->type1));
 	}
@@ -149,18 +145,17 @@ static bool same_bytes(const char *a, size_t an, const char *b, size_t bn)
 static void eval_image(const struct hostfacts *h, const char *kver, bool wanted, struct findings *out)
 {
 	const struct initrd_facts *f = &h->img;
-	char rem[400];
+	char rem[512];
 
 	(void)snprintf(rem, sizeof(rem), REBUILD_IMAGE, kver, kver);
 	switch (f->state) {
 	case IMG_NO_BOOT:
 		return;
 	case IMG_MISSING:
-		findings_add(out, SEV_WARN, "initramfs-missing", "host", rem, "no initramfs image for kernel %s in /boot (initrd.img-%s or initramfs-%s.img)%s", kver, kver, kver,
-			     " (is /boot mounted?)");
+		findings_add(out, SEV_WARN, "initramfs-missing", "host", rem, "no initramfs for %s in /boot (is /boot mounted?)", kver);
 		return;
 	case IMG_UNREADABLE:
-		(void)snprintf(rem, sizeof(rem), "list it yourself: 'lsinitramfs /%s | grep vfio' (Debian) or 'lsinitrd /%s | grep vfio' (dracut)", f->path, f->path);
+		(void)snprintf(rem, sizeof(rem), "lsinitramfs /%s | grep vfio (dracut: lsinitrd)", f->path);
 		findings_add(out, SEV_INFO, "initramfs-unreadable", "host", rem, "/%s: contents unknown: %s", f->path, f->why);
 		return;
 	case IMG_READ:
@@ -170,42 +165,39 @@ static void eval_image(const struct hostfacts *h, const char *kver, bool wanted,
 		return;
 	if (!f->has_binary) {
 		findings_add(out, SEV_ERROR, "initramfs-no-vfio-early", "host", rem,
-			     "/%s has no vfio-early binary: boot binds nothing (hook not installed, or the image predates it)", f->path);
+			     "/%s lacks vfio-early: boot binds nothing (hook missing, or an older image)", f->path);
 		return;
 	}
 	if (!f->has_boot_script)
-		findings_add(out, SEV_ERROR, "initramfs-no-boot-script", "host", rem, "/%s has the vfio-early binary but no boot script that runs it", f->path);
+		findings_add(out, SEV_ERROR, "initramfs-no-boot-script", "host", rem, "/%s has vfio-early but no boot script to run it", f->path);
 	if (h->vfio_pci != MOD_BUILTIN && !f->has_vfio_pci)
-		findings_add(out, SEV_ERROR, "initramfs-no-vfio-modules", "host", rem, "/%s has no vfio-pci module: the early bind cannot load it", f->path);
+		findings_add(out, SEV_ERROR, "initramfs-no-vfio-modules", "host", rem, "/%s lacks the vfio-pci module", f->path);
 	if (h->config_read && !f->has_config)
-		findings_add(out, SEV_ERROR, "initramfs-config-stale", "host", rem, "/%s has no /etc/vfio-early.conf: boot binds nothing", f->path);
+		findings_add(out, SEV_ERROR, "initramfs-config-stale", "host", rem, "/%s has no /etc/vfio-early.conf", f->path);
 	else if (h->config_read && !same_bytes(f->config, f->config_len, h->config, h->config_len))
 		findings_add(out, SEV_ERROR, "initramfs-config-stale", "host", rem,
-			     "the /etc/vfio-early.conf inside /%s differs from the current config: boot follows the old one", f->path);
+			     "/%s holds an older /etc/vfio-early.conf: boot follows it", f->path);
 }
 
 static void eval_target(const struct hostfacts *h, const struct target_facts *tg, const struct pci_dev *d, struct findings *out)
 {
 	if (tg->driver_builtin == TRI_YES)
 		findings_add(out, SEV_ERROR, "driver-builtin", d->name,
-			     "no initramfs runs before a built-in driver: build that driver as a module (=m), or keep it from starting with initcall_blacklist=<its init function> (see System.map), "
-			     "or rebind after boot with 'vfio-early apply'",
-			     "%s is held by %s, which is built into the kernel: it binds before the initramfs runs", d->name, d->driver);
+			     "build it as a module (=m), stop it with initcall_blacklist=<its init function, see System.map>, or rebind after boot with 'vfio-early apply'",
+			     "%s is held by %s, built into the kernel: it binds before any initramfs", d->name, d->driver);
 	for (size_t b = 0; b < 6; b++)
 		for (size_t k = 0; k < h->nfb && tg->bar_end[b]; k++) {
 			const struct fb_range *fb = &h->fb[k];
 			if (fb->start > tg->bar_end[b] || fb->end < tg->bar_start[b])
 				continue;
 			findings_add(out, SEV_WARN, "framebuffer-overlap", d->name,
-				     "add initcall_blacklist=sysfb_init to the kernel command line (kernel 5.15+; older kernels: video=efifb:off video=vesafb:off) " GRUB_NOTE
-				     ", or make another GPU the boot display in the firmware setup",
-				     "the firmware framebuffer %s (%" PRIx64 "-%" PRIx64 ") sits in BAR %zu of %s (%" PRIx64 "-%" PRIx64 "): the VM will fail with \"BAR %zu: can't reserve\"", fb->name,
-				     fb->start, fb->end, b, d->name, tg->bar_start[b], tg->bar_end[b], b);
+				     "add initcall_blacklist=sysfb_init (before 5.15: video=efifb:off video=vesafb:off) " GRUB_NOTE ", or make another GPU the boot display",
+				     "framebuffer %s (%" PRIx64 "-%" PRIx64 ") sits in BAR %zu of %s: VMs fail with \"BAR %zu: can't reserve\"", fb->name, fb->start, fb->end, b, d->name, b);
 		}
 	if (!tg->reset_attr && !d->virtual_vf)
 		findings_add(out, SEV_WARN, "no-reset-method", d->name,
-			     "expect it to work for the first VM start after a host boot only; AMD GPUs: the vendor-reset module; otherwise shut the VM down cleanly (the guest driver leaves it sane) or reboot the host between runs",
-			     "%s has no reset method (no reset_method in sysfs): the kernel cannot reset it between VM runs", d->name);
+			     "expect one clean VM start per host boot; AMD GPUs: the vendor-reset module",
+			     "%s has no reset method: it cannot be reset between VM runs", d->name);
 }
 
 static bool same_slot(const struct pci_dev *a, const struct pci_dev *b)
@@ -217,7 +209,7 @@ static void eval_group(const struct devtab *t, const struct plan_group *g, struc
 {
 	struct strbuf extra = { 0 };
 	size_t endpoints = 0;
-	char subj[16];
+	char subj[24];
 
 	(void)snprintf(subj, sizeof(subj), "group %d", g->group);
 	for (size_t k = 0; k < g->n; k++) {
@@ -232,10 +224,10 @@ static void eval_group(const struct devtab *t, const struct plan_group *g, struc
 			sb_printf(&extra, "%s%s (%s)", extra.len ? ", " : "", d->name, pci_class_name(d->class));
 	}
 	if (extra.len)
-		findings_add(out, SEV_WARN, "group-unexpected-members", subj, "if the host needs any of them, do not bind this group: " ACS_NOTE,
-			     "IOMMU group %d also holds %s, not functions of what the config names: they go to vfio-pci too (no ACS isolation on the path)", g->group, extra.s);
+		findings_add(out, SEV_WARN, "group-unexpected-members", subj, ACS_NOTE,
+			     "IOMMU group %d also holds %s: they go to vfio-pci too (no ACS isolation)", g->group, extra.s);
 	else if (endpoints > GROUP_LARGE)
-		findings_add(out, SEV_WARN, "group-large", subj, ACS_NOTE, "IOMMU group %d holds %zu endpoints: ACS isolation is missing on the path", g->group, endpoints);
+		findings_add(out, SEV_WARN, "group-large", subj, ACS_NOTE, "IOMMU group %d holds %zu endpoints: no ACS isolation on the path", g->group, endpoints);
 	sb_free(&extra);
 }
 

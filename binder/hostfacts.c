@@ -55,16 +55,40 @@ static void read_irqs(const struct sysroot *sr, struct hostfacts *h)
 	free(text);
 }
 
+/* --config and --cmdline name files outside the sysroot. */
+static int read_path(const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	struct strbuf sb = { 0 };
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0 && sb.len < max)
+			sb_add(&sb, buf, (size_t)n);
+	(void)close(fd);
+	if (n < 0 || sb.len > max) {
+		sb_free(&sb);
+		return n < 0 ? -EIO : -EFBIG;
+	}
+	*ret_len = sb.len;
+	*ret = sb_steal(&sb);
+	return 0;
+}
+
 static void read_cmdline(const struct run *r, struct hostfacts *h)
 {
 	char *text = NULL;
+	size_t len;
 	if (r->cmdline_path) {
-		struct sysroot abs = { .fd = AT_FDCWD, .path = "/", .is_root = true };
-		if (sr_read_all(&abs, r->cmdline_path, 65536, &text, NULL) < 0)
+		if (read_path(r->cmdline_path, 65536, &text, &len) < 0)
 			return;
 	} else if (sr_read_all(&r->sr, "proc/cmdline", 65536, &text, NULL) < 0) {
 		return;
 	}
+	text[strcspn(text, "\n")] = 0;
 	h->cmdline = text;
 }
 
@@ -213,10 +237,8 @@ void hostfacts_read(const struct run *r, struct hostfacts *h)
 	}
 	read_modules(&r->sr, r->t.kver, h, &builtin);
 	read_iomem(&r->sr, h);
-	if (!r->config_missing) {
-		struct sysroot abs = { .fd = AT_FDCWD, .path = "/", .is_root = true };
-		h->config_read = sr_read_all(&abs, r->config_path, 1u << 20, &h->config, &h->config_len) >= 0;
-	}
+	if (!r->config_missing)
+		h->config_read = read_path(r->config_path, 1u << 20, &h->config, &h->config_len) >= 0;
 	read_image(&r->sr, r->t.kver, &h->img);
 	for (size_t i = 0; i < r->plan.n; i++)
 		for (size_t k = 0; k < r->plan.g[i].n; k++) {

@@ -214,7 +214,7 @@ static void read_compressed(int fd, uint64_t off, const struct comp *c, struct i
 		unreadable(f, "%s", strerror(errno));
 		goto out;
 	}
-	pid = fork();
+	pid = vfork(); /* the child only dup2s and execs: no atfork machinery */
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
 		if (dup2(fd, 0) < 0 || dup2(p[1], 1) < 0 || (null >= 0 && dup2(null, 2) < 0))

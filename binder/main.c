@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vfio-early: bind PCI devices (whole IOMMU groups) to vfio-pci from the
  * initramfs, before udev coldplug. See vfio-early(8). */
+#include "doctor.h"
 #include "run.h"
 
 #include <errno.h>
@@ -233,6 +234,7 @@ static int cmd_validate(struct run *r)
 static int cmd_check(struct run *r, bool json)
 {
 	int status = EXIT_OK;
+	size_t nplan;
 
 	(void)config_load(r);
 	if (r->config_missing)
@@ -254,6 +256,10 @@ static int cmd_check(struct run *r, bool json)
 	} else {
 		plan_all(r);
 	}
+	/* The host doctor: its warnings are advice; only its errors (boot
+	 * would not bind) change the exit status. */
+	nplan = r->plan.findings.n;
+	doctor_run(r);
 	r->t_end = now_us();
 	if (json) {
 		struct json j = { .pretty = true };
@@ -269,8 +275,9 @@ static int cmd_check(struct run *r, bool json)
 		status = EXIT_REFUSED;
 	else
 		for (size_t i = 0; i < r->plan.findings.n; i++)
-			if (r->plan.findings.v[i].sev >= SEV_WARN)
+			if (r->plan.findings.v[i].sev >= (i < nplan ? SEV_WARN : SEV_ERROR))
 				status = EXIT_REFUSED;
+	doctor_free(r);
 	return status;
 }
 

@@ -2,6 +2,7 @@
 /* Renders a run: the check table, the check/state JSON document. The JSON
  * schema is documented in vfio-early(8) and is stable: fields are added,
  * never renamed or removed, within one "schema" value. */
+#include "doctor.h"
 #include "run.h"
 
 #include <string.h>
@@ -40,6 +41,8 @@ static void json_device(const struct run *r, struct json *j, const struct plan_g
 	json_bool(j, "bridge", pci_class_is_bridge(d->class));
 	json_str(j, "action", dev_action_name(pd->act));
 	json_str(j, "selected_by", selected_by(r, pd, buf, sizeof(buf)));
+	if (r->doc)
+		doctor_json_device(&r->doc->h, j, pd->idx);
 	if (r->have_res) {
 		const struct dev_outcome *o = &r->res.g[g - r->plan.g].devs[k];
 		json_str(j, "result", dev_result_name(o->res));
@@ -86,6 +89,8 @@ void report_json(const struct run *r, struct json *j)
 	json_int(j, "iommu_groups", (long long)r->t.ngroups);
 	json_bool(j, "full_scan", r->t.full);
 	json_int(j, "devices_scanned", (long long)r->t.n);
+	if (r->doc)
+		doctor_json_host(&r->doc->h, j);
 	json_begin_arr(j, "findings");
 	json_findings(&r->plan.findings, j);
 	json_end_arr(j);
@@ -162,6 +167,8 @@ void report_json(const struct run *r, struct json *j)
 		json_end_obj(j);
 	}
 	json_end_arr(j);
+	if (r->doc)
+		snippets_json(&r->doc->s, j);
 	json_begin_obj(j, "summary");
 	json_int(j, "groups_to_bind", (long long)r->plan.nbind);
 	json_int(j, "groups_already_bound", (long long)r->plan.nalready);
@@ -209,6 +216,12 @@ void report_table(const struct run *r, FILE *out)
 	if (r->t.iommu)
 		fprintf(out, " (%zu groups)", r->t.ngroups);
 	fprintf(out, "\n");
+	if (r->doc) {
+		struct strbuf sb = { 0 };
+		doctor_text(&r->doc->h, &sb);
+		fputs(sb.s, out);
+		sb_free(&sb);
+	}
 	for (size_t i = 0; i < r->prot.n; i++) {
 		char a[PCI_ADDR_MAX];
 		pci_addr_fmt(&r->prot.v[i].addr, a);
@@ -262,5 +275,12 @@ void report_table(const struct run *r, FILE *out)
 		fprintf(out, "note: %s\n", r->t.problems.v[i]);
 	for (size_t i = 0; i < r->cl.warnings.n; i++)
 		fprintf(out, "note: %s\n", r->cl.warnings.v[i]);
+	if (r->doc) {
+		struct strbuf sb = { 0 };
+		snippets_text(&r->doc->s, &sb);
+		if (sb.s)
+			fputs(sb.s, out);
+		sb_free(&sb);
+	}
 	fprintf(out, "\n%zu group(s) would be bound, %zu already bound, %zu refused.\n", r->plan.nbind, r->plan.nalready, r->plan.nrefused);
 }

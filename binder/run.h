@@ -19,6 +19,8 @@ enum exit_code {
 	EXIT_SYSTEM = 111,
 };
 
+struct doctor; /* doctor.h: check's host findings and VM snippets */
+
 struct run {
 	const char *mode;
 	const char *sysroot_path;
@@ -36,6 +38,7 @@ struct run {
 	struct plan plan;
 	struct apply_result res;
 	bool have_res;
+	struct doctor *doc;         /* check only */
 	struct sriov_plan sp;
 	struct sriov_outcome *so;  /* parallel to sp.v, after apply */
 	uint64_t t_start, t_end;

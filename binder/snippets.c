@@ -5,6 +5,7 @@
  * guest (GPU + its HDA); the first VGA-class function 0 gets x-vga. */
 #include "doctor.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
