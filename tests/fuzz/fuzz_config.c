@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libFuzzer harness: arbitrary bytes as a config file, then the rules it
+ * yields planned against a small fixed device table, as check and apply
+ * would. Besides the sanitizers it asserts the parser's promises: errors
+ * carry "FILE:LINE: ", every accepted address formats back to something
+ * that cannot leave sys/bus/pci/devices, VF ranges stay inside vfs=N. */
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FATAL(...) do { fprintf(stderr, "fuzz_config: " __VA_ARGS__); abort(); } while (0)
+
+static void dev(struct devtab *t, const char *addr, uint16_t v, uint16_t d, uint32_t cls, int group, const char *drv)
+{
+	struct pci_dev *x;
+
+	GROW(t->v, t->cap, t->n);
+	x = &t->v[t->n++];
+	memset(x, 0, sizeof(*x));
+	if (pci_addr_parse(addr, &x->addr, NULL) < 0)
+		abort();
+	pci_addr_fmt(&x->addr, x->name);
+	x->vendor = v;
+	x->device = d;
+	x->sub_vendor = v;
+	x->sub_device = d;
+	x->class = cls;
+	x->group = group;
+	x->boot_vga = (cls >> 8) == 0x0300 ? 0 : -1;
+	x->sriov_total = -1;
+	x->vf_index = -1;
+	(void)snprintf(x->driver, sizeof(x->driver), "%s", drv);
+}
+
+static void fixed_table(struct devtab *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->iommu = true;
+	t->full = true;
+	t->ngroups = 6;
+	(void)snprintf(t->kver, sizeof(t->kver), "6.1.0-fuzz");
+	dev(t, "0000:00:00.0", 0x8086, 0x1237, 0x060000, 0, "");
+	dev(t, "0000:00:01.0", 0x8086, 0x1901, 0x060400, 1, "pcieport");
+	dev(t, "0000:01:00.0", 0x10de, 0x2204, 0x030000, 1, "nouveau");
+	dev(t, "0000:01:00.1", 0x10de, 0x1aef, 0x040300, 1, "snd_hda_intel");
+	dev(t, "0000:02:00.0", 0x10de, 0x2204, 0x030000, 2, "vfio-pci");
+	dev(t, "0000:00:1f.2", 0x8086, 0x2922, 0x010601, 3, "ahci");
+	dev(t, "0000:03:00.0", 0x8086, 0x1521, 0x020000, 4, "igb");
+	t->v[t->n - 1].sriov_total = 7;
+	dev(t, "0000:03:10.0", 0x8086, 0x1520, 0x020000, 5, "igbvf");
+	t->v[t->n - 1].is_vf = true;
+	t->v[t->n - 1].physfn = t->v[t->n - 2].addr;
+	t->v[t->n - 1].vf_index = 0;
+	dev(t, "0000:04:00.0", 0x1b36, 0x0010, 0x010802, -1, "nvme");
+}
+
+static void check_rule(const struct rule *r)
+{
+	char a[PCI_ADDR_MAX];
+
+	pci_addr_fmt(&r->sel.addr, a);
+	if (strlen(a) > 16 || strchr(a, '/') || strstr(a, ".."))
+		FATAL("rule address formats as '%s'\n", a);
+	if (r->sel.kind > SEL_ID || r->kind > RULE_SRIOV)
+		FATAL("bad enum\n");
+	if (r->sel.addr.slot > 0x1f || r->sel.addr.func > 7)
+		FATAL("slot/function out of range\n");
+	if (r->nranges > VF_RANGES_MAX)
+		FATAL("nranges %zu\n", r->nranges);
+	if (r->kind == RULE_SRIOV) {
+		if (r->numvfs < 1 || r->numvfs > SRIOV_VFS_MAX)
+			FATAL("numvfs %u\n", r->numvfs);
+		for (size_t k = 0; k < r->nranges; k++)
+			if (r->ranges[k].first > r->ranges[k].last || r->ranges[k].last >= r->numvfs)
+				FATAL("range %u-%u with vfs=%u\n", r->ranges[k].first, r->ranges[k].last, r->numvfs);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct devtab t;
+	static bool init;
+	struct config c;
+	struct protlist prot = { 0 };
+	struct plan p;
+	size_t nerr;
+	/* An exact-size copy: ASan catches any read past the end. */
+	char *text = malloc(size ? size : 1);
+
+	if (!init) {
+		fixed_table(&t);
+		init = true;
+	}
+	if (size)
+		memcpy(text, data, size);
+	config_init(&c, "fuzz.conf");
+	nerr = config_parse(&c, text, size);
+	if (nerr != c.errors.n)
+		FATAL("returned %zu errors, recorded %zu\n", nerr, c.errors.n);
+	if (nerr > 101)
+		FATAL("%zu errors: the cap is 100 + 1\n", nerr);
+	for (size_t i = 0; i < c.errors.n; i++)
+		if (strncmp(c.errors.v[i], "fuzz.conf:", 10) != 0 || strlen(c.errors.v[i]) > 4096)
+			FATAL("error without FILE:LINE or too long: '%.80s'\n", c.errors.v[i]);
+	for (size_t i = 0; i < c.n; i++)
+		check_rule(&c.rules[i]);
+	if (c.bind_timeout_ms > 30000 || c.vf_timeout_ms > 30000)
+		FATAL("timeout out of range\n");
+	protlist_add(&prot, &t.v[5].addr, "holds / (fuzz)");
+	plan_build(&c, &t, &prot, &p);
+	for (size_t i = 0; i < p.n; i++)
+		for (size_t k = 0; k < p.g[i].n; k++) {
+			if (p.g[i].devs[k].idx >= t.n)
+				FATAL("plan index out of the table\n");
+			/* The protected SATA controller is never bound. */
+			if (p.g[i].devs[k].idx == 5 && p.g[i].devs[k].act == DA_BIND)
+				FATAL("plan binds a protected device\n");
+			/* Neither is a bridge. */
+			if (pci_class_is_bridge(t.v[p.g[i].devs[k].idx].class) && p.g[i].devs[k].act == DA_BIND)
+				FATAL("plan binds a bridge\n");
+		}
+	plan_free(&p);
+	protlist_free(&prot);
+	config_free(&c);
+	free(text);
+	return 0;
+}
