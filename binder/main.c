@@ -128,7 +128,6 @@ static void protected_load(struct run *r, bool compute)
 static void cmdline_load(struct run *r)
 {
 	char *text = NULL;
-	int e;
 
 	if (r->cmdline_path) {
 		int fd = open(r->cmdline_path, O_RDONLY | O_CLOEXEC);
@@ -144,7 +143,7 @@ static void cmdline_load(struct run *r)
 			sb_add(&sb, buf, (size_t)n);
 		(void)close(fd);
 		text = sb_steal(&sb);
-	} else if ((e = sr_read_all(&r->sr, "proc/cmdline", 65536, &text, NULL)) < 0) {
+	} else if (sr_read_all(&r->sr, "proc/cmdline", 65536, &text, NULL) < 0) {
 		memset(&r->cl, 0, sizeof(r->cl));
 		return; /* no /proc: no switches */
 	}
@@ -419,8 +418,11 @@ int main(int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 	}
 	r.mode = cmd->name;
-	if (streq(cmd->name, "validate"))
-		return cmd_validate(&r);
+	if (streq(cmd->name, "validate")) {
+		status = cmd_validate(&r);
+		config_free(&r.cfg);
+		return status;
+	}
 	if ((e = sysroot_open(&r.sr, r.sysroot_path)) < 0) {
 		fprintf(stderr, "vfio-early: --sysroot %s: %s\n", r.sysroot_path, strerror(-e));
 		return boot_mode ? EXIT_OK : EXIT_SYSTEM;
