@@ -119,13 +119,17 @@ static bool restore_dev(const struct sysroot *sr, const struct pci_dev *d, struc
 	return streq(o->after_driver, o->before_driver);
 }
 
+/* Devices from upto on were never touched: the record says so (kept). */
 static void rollback(const struct sysroot *sr, const struct devtab *t, const struct plan_group *g, struct group_outcome *go, size_t upto)
 {
-	for (size_t k = upto; k-- > 0;) {
+	for (size_t k = g->n; k-- > 0;) {
 		const struct plan_dev *pd = &g->devs[k];
 		if (pd->act != DA_BIND)
 			continue;
-		go->devs[k].res = restore_dev(sr, &t->v[pd->idx], &go->devs[k]) ? DR_RESTORED : DR_DIRTY;
+		if (k >= upto)
+			go->devs[k].res = DR_KEPT;
+		else
+			go->devs[k].res = restore_dev(sr, &t->v[pd->idx], &go->devs[k]) ? DR_RESTORED : DR_DIRTY;
 	}
 }
 
@@ -153,9 +157,16 @@ static void bind_group(const struct sysroot *sr, const struct devtab *t, const s
 		struct dev_outcome *x = &go->devs[k];
 		if (pd->act != DA_BIND)
 			continue;
-		if (scan_driver(sr, d->name, x->before_driver, sizeof(x->before_driver)) < 0)
-			x->before_driver[0] = '\0';
-		r = read_override(sr, d->name, x->before_override, sizeof(x->before_override));
+		r = scan_driver(sr, d->name, x->before_driver, sizeof(x->before_driver));
+		if (r == 0)
+			r = read_override(sr, d->name, x->before_override, sizeof(x->before_override));
+		if (r < 0 && r != -ENOTSUP) {
+			/* What to put back is unknown: leave this device alone. */
+			set_err(x, "reading driver and driver_override", r);
+			fail(go, d->name, "cannot set driver_override: its driver or current value is unreadable (%s)", strerror(-r));
+			rollback(sr, t, g, go, k);
+			return;
+		}
 		if (r == 0)
 			r = sr_writef(sr, "vfio-pci", "sys/bus/pci/devices/%s/driver_override", d->name);
 		if (r < 0) {
