@@ -181,7 +181,8 @@ int scan_one(const struct sysroot *sr, const struct pci_addr *a, bool sriov, str
 	return 0;
 }
 
-static void add_group_members(const struct sysroot *sr, struct devtab *t, int group, bool sriov);
+static int add_group_members(const struct sysroot *sr, struct devtab *t, int group, bool sriov);
+static void groups_from_dirs(const struct sysroot *sr, struct devtab *t);
 
 static struct pci_dev *add_dev(struct devtab *t)
 {
@@ -296,6 +297,7 @@ int scan_full(const struct sysroot *sr, struct devtab *t)
 		add_one(sr, t, &a, sriov);
 	}
 	(void)closedir(d);
+	groups_from_dirs(sr, t);
 	qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
 	return 0;
 }
@@ -310,7 +312,12 @@ bool config_address_only(const struct config *cfg)
 	return true;
 }
 
-static void add_group_members(const struct sysroot *sr, struct devtab *t, int group, bool sriov)
+/* The kernel lists a group's members twice: each device's iommu_group link
+ * and the group's devices/ dir. A member whose link could not be read takes
+ * its group from the dir; a caller that cannot read the dir must not plan
+ * the group from its links alone: a member bound without its group mates
+ * leaves the group half on vfio-pci. */
+static int add_group_members(const struct sysroot *sr, struct devtab *t, int group, bool sriov)
 {
 	char path[96];
 	DIR *d;
@@ -319,11 +326,37 @@ static void add_group_members(const struct sysroot *sr, struct devtab *t, int gr
 	(void)snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d/devices", group);
 	d = sr_opendir(sr, path);
 	if (!d)
-		return;
+		return -errno;
 	while ((e = readdir(d))) {
 		struct pci_addr a;
-		if (e->d_name[0] != '.' && pci_addr_parse(e->d_name, &a, NULL) == 0)
-			add_one(sr, t, &a, sriov);
+		struct pci_dev *m;
+		if (e->d_name[0] == '.' || pci_addr_parse(e->d_name, &a, NULL) < 0)
+			continue;
+		add_one(sr, t, &a, sriov);
+		if ((m = devtab_find(t, &a)) && m->group < 0)
+			m->group = group;
+	}
+	(void)closedir(d);
+	return 0;
+}
+
+/* scan_full: devices whose iommu_group link was unreadable, from the
+ * groups' devices/ dirs (only read when there are such devices). */
+static void groups_from_dirs(const struct sysroot *sr, struct devtab *t)
+{
+	struct dirent *e;
+	size_t i;
+	DIR *d;
+
+	for (i = 0; i < t->n && t->v[i].group >= 0; i++)
+		;
+	if (i == t->n || !t->iommu || !(d = sr_opendir(sr, "sys/kernel/iommu_groups")))
+		return;
+	while ((e = readdir(d))) {
+		char *end;
+		long g = strtol(e->d_name, &end, 10);
+		if (e->d_name[0] != '.' && *end == '\0' && end != e->d_name && g >= 0 && g < 1000000)
+			(void)add_group_members(sr, t, (int)g, true);
 	}
 	(void)closedir(d);
 }
@@ -365,8 +398,11 @@ int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devt
 	}
 	named = t->n;
 	for (size_t i = 0; i < named; i++)
-		if (t->v[i].group >= 0)
-			add_group_members(sr, t, t->v[i].group, sriov);
+		if (t->v[i].group >= 0 && add_group_members(sr, t, t->v[i].group, sriov) < 0) {
+			/* membership unknown: learn it from every device's link */
+			devtab_free(t);
+			return scan_full(sr, t);
+		}
 	qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
 	return 0;
 }
