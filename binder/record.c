@@ -106,7 +106,8 @@ void log_apply(const struct run *r)
 			break;
 		case GR_FAILED:
 			group_devices(r, g, go, &sb);
-			kmsg_log(r, 3, "%s: FAILED: %s; group put back as it was:%s", grp, go->message, sb.s);
+			kmsg_log(r, 3, "%s: FAILED: %s; %s:%s", grp, go->message,
+				 sb.s && strstr(sb.s, "(NOT restored") ? "group NOT fully put back" : "group put back as it was", sb.s);
 			break;
 		case GR_DRYRUN:
 			group_devices(r, g, NULL, &sb);
