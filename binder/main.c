@@ -60,7 +60,7 @@ static int config_load(struct run *r)
 	char *text;
 	ssize_t n;
 	size_t len = 0;
-	int fd = open(r->config_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = open(r->config_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* a FIFO must not hang the boot */
 
 	config_init(&r->cfg, r->config_path);
 	if (fd < 0) {
@@ -106,7 +106,7 @@ static void protected_load(struct run *r, bool compute)
 	int fd;
 
 	if (r->protected_path) {
-		fd = open(r->protected_path, O_RDONLY | O_CLOEXEC);
+		fd = open(r->protected_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd >= 0) {
 			struct strbuf sb = { 0 };
 			char buf[4096];
@@ -130,7 +130,7 @@ static void cmdline_load(struct run *r)
 	char *text = NULL;
 
 	if (r->cmdline_path) {
-		int fd = open(r->cmdline_path, O_RDONLY | O_CLOEXEC);
+		int fd = open(r->cmdline_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		struct strbuf sb = { 0 };
 		char buf[4096];
 		ssize_t n;
