@@ -469,3 +469,12 @@ mkimg() {
 		grep -q "\`$f\`" "$doc" || { echo "field $f not in $doc"; false; }
 	done
 }
+
+@test "doctor: a FIFO as the config does not hang check (the doctor reads regular files only)" {
+	tree gpu-hda
+	CONF=$BATS_TEST_TMPDIR/fifo.conf
+	mkfifo "$CONF"
+	chmod 0644 "$CONF"
+	run timeout 10 "$VFIO_EARLY" --sysroot "$ROOT" --config "$CONF" check
+	[ "$status" -eq 2 ]
+}
