@@ -298,7 +298,8 @@ int scan_full(const struct sysroot *sr, struct devtab *t)
 	}
 	(void)closedir(d);
 	groups_from_dirs(sr, t);
-	qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
+	if (t->n) /* qsort(NULL, 0, ...) is undefined (UBSan) */
+		qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
 	return 0;
 }
 
@@ -403,7 +404,8 @@ int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devt
 			devtab_free(t);
 			return scan_full(sr, t);
 		}
-	qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
+	if (t->n) /* qsort(NULL, 0, ...) is undefined (UBSan) */
+		qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
 	return 0;
 }
 
