@@ -77,20 +77,28 @@ prepare_generators() {
 	# script, exactly as `make install` would place them (but here), plus the
 	# test-only report hooks. MODULES=list keeps the image small: the vfio
 	# modules must then come from our hook alone.
+	local dest=$OUT/gen/dest
+	# Our files as `make install` lays them out (the install rules are
+	# tested too), in a private DESTDIR.
+	make -C "$REPO" --no-print-directory -s install-hooks DESTDIR="$dest" PREFIX=/usr > /dev/null ||
+		die "make install-hooks DESTDIR=$dest failed"
 	cp -a /etc/initramfs-tools "$it"
 	printf 'MODULES=list\nBUSYBOX=y\nCOMPRESS=zstd\n' > "$it/conf.d/zz-vfiotest"
 	: > "$it/modules"
 	mkdir -p "$it/hooks" "$it/scripts/init-top" "$it/scripts/init-premount"
-	install -m 0755 "$REPO/initramfs-tools/hooks/vfio-early" "$it/hooks/vfio-early"
-	install -m 0755 "$REPO/initramfs-tools/scripts/init-top/00-vfio-early" "$it/scripts/init-top/00-vfio-early"
+	cp -a "$dest/usr/share/initramfs-tools/hooks/vfio-early" "$it/hooks/vfio-early"
+	cp -a "$dest/usr/share/initramfs-tools/scripts/init-top/00-vfio-early" "$it/scripts/init-top/00-vfio-early"
 	cp -a "$GUEST/initramfs-tools/." "$it/"
 	# dracut: a private dracutbasedir (dracut reads it from the environment)
 	# with our module and the test-only one in modules.d/.
 	cp -a /usr/lib/dracut "$db"
 	rm -rf "$db/modules.d/90vfio-early"
-	cp -a "$REPO/dracut/90vfio-early" "$db/modules.d/90vfio-early"
+	cp -a "$dest/usr/lib/dracut/modules.d/90vfio-early" "$db/modules.d/90vfio-early"
 	cp -a "$GUEST/dracut/99vfiotest" "$db/modules.d/99vfiotest"
 	mkdir -p "$OUT/gen/dracut.conf.d"
+	# The hooks source the lib from VFIO_EARLY_LIB (installed default:
+	# /usr/share/vfio-early/vfio-early-image.sh).
+	VFIO_EARLY_LIB=$dest/usr/share/vfio-early/vfio-early-image.sh
 }
 
 # build_image GEN CONFIG_FILE [SYSROOT] -> prints the image path.
@@ -109,15 +117,18 @@ build_image() {
 	base=$(image_base "$@")
 	img=$base.img
 	log=$base.build.log
+	mkdir -p "$OUT/images"
+	# Parallel scenarios with the same inputs: one builds, the others wait.
+	exec 9> "$base.lock"
+	flock 9
 	if [[ -s $img ]]; then
 		printf '%s\n' "$img"
 		return 0
 	fi
-	mkdir -p "$OUT/images"
 	t0=$(now)
 	case $gen in
 	initramfs-tools)
-		env TMPDIR="$OUT/tmp" VFIO_EARLY_LIB="$REPO/hooks/vfio-early-image.sh" \
+		env TMPDIR="$OUT/tmp" VFIO_EARLY_LIB="$VFIO_EARLY_LIB" \
 			VFIO_EARLY_BINARY="$BIN" VFIO_EARLY_CONFIG="$cfg" VFIO_EARLY_SYSROOT="$sysroot" \
 			VFIOTEST_GUEST="$GUEST" \
 			mkinitramfs -d "$OUT/gen/initramfs-tools" -o "$img.tmp" "$KVER" > "$log" 2>&1
@@ -126,12 +137,12 @@ build_image() {
 	dracut | dracut-shell)
 		local omit=()
 		[[ $gen == dracut-shell ]] && omit=(--omit "systemd systemd-initrd dracut-systemd")
-		env dracutbasedir="$OUT/gen/dracut" VFIO_EARLY_LIB="$REPO/hooks/vfio-early-image.sh" \
+		env dracutbasedir="$OUT/gen/dracut" VFIO_EARLY_LIB="$VFIO_EARLY_LIB" \
 			VFIO_EARLY_BINARY="$BIN" VFIO_EARLY_CONFIG="$cfg" VFIO_EARLY_SYSROOT="$sysroot" \
 			VFIOTEST_GUEST="$GUEST" \
 			dracut --no-hostonly --conf /dev/null --confdir "$OUT/gen/dracut.conf.d" \
 			--tmpdir "$OUT/tmp" --add vfiotest "${omit[@]}" --drivers "$VFIOTEST_MODULES" \
-			--no-early-microcode --nostrip --compress zstd --force "$img.tmp" "$KVER" > "$log" 2>&1
+			--no-early-microcode --nostrip --compress "zstd -q -3 -T0" --force "$img.tmp" "$KVER" > "$log" 2>&1
 		rc=$?
 		;;
 	*) die "unknown generator $gen" ;;
@@ -153,6 +164,9 @@ build_rootfs() {
 	local cfg=$1 key dir img a
 	key=$(hash_of rootfs "$cfg" "$BIN" "$GUEST" "$REPO/tests/sysfs/record-host.sh")
 	img=$OUT/images/rootfs-$key.ext4
+	mkdir -p "$OUT/images"
+	exec 9> "$img.lock"
+	flock 9
 	if [[ -s $img ]]; then
 		printf '%s\n' "$img"
 		return 0
@@ -171,8 +185,13 @@ build_rootfs() {
 	install -m 0755 "$BIN" "$dir/usr/sbin/vfio-early"
 	install -m 0644 "$cfg" "$dir/etc/vfio-early.conf"
 	printf '/dev/vda / ext4 rw 0 1\n' > "$dir/etc/fstab"
+	# systemd's switch-root wants an OS tree: an os-release file.
+	printf 'ID=vfiotest\nNAME="vfio-early boot-test root"\n' > "$dir/etc/os-release"
 	mkdir -p "$OUT/images"
-	mkfs.ext4 -q -F -L vfiotest -d "$dir" "$img.tmp" 48M || return 1
+	mkfs.ext4 -q -F -L vfiotest -d "$dir" "$img.tmp" 48M > "$img.log" 2>&1 || {
+		cat "$img.log" >&2
+		return 1
+	}
 	rm -rf "$dir"
 	mv "$img.tmp" "$img"
 	printf '%s\n' "$img"
@@ -203,13 +222,13 @@ machine_bridge() {
 #             fs (/dev/vda); 01:02.0 e1000: one group
 machine_protected() {
 	M+=(-device pcie-pci-bridge,id=br1,addr=0x7
-		-drive "if=none,id=root,format=raw,file=$ROOTFS"
+		-drive "if=none,id=root,format=raw,snapshot=on,file=$ROOTFS"
 		-device virtio-blk-pci,bus=br1,addr=0x1,drive=root
 		-device e1000,bus=br1,addr=0x2,netdev=n2 -netdev user,id=n2)
 }
 #   rootdisk: 00:0a.0 virtio-blk with the root fs, its own group
 machine_rootdisk() {
-	M+=(-drive "if=none,id=root,format=raw,file=$ROOTFS"
+	M+=(-drive "if=none,id=root,format=raw,snapshot=on,file=$ROOTFS"
 		-device virtio-blk-pci,addr=0xa,drive=root)
 }
 #   sriov:    two identical NVMe PFs (1b36:0010) with 2 VFs each possible,
@@ -225,6 +244,9 @@ machine_sriov() {
 
 # boot IMAGE LOG APPEND MACHINE... : one QEMU run, serial console to LOG.
 # Pass/fail never comes from QEMU's exit status (a panic also exits 0).
+# no_timer_check: on a loaded host TCG is too slow for the kernel's early
+# IO-APIC timer check through interrupt remapping; it panicked here with
+# "timer doesn't work through Interrupt-remapped IO-APIC".
 boot() {
 	local img=$1 log=$2 append=$3 m
 	shift 3
@@ -237,7 +259,7 @@ boot() {
 		-no-reboot -audiodev none,id=snd \
 		"${M[@]}" \
 		-kernel "$VMLINUZ" -initrd "$img" \
-		-append "console=ttyS0 panic=-1 $append" < /dev/null > "$log.qemu" 2>&1
+		-append "console=ttyS0 panic=-1 no_timer_check $append" < /dev/null > "$log.qemu" 2>&1
 	echo "$?" > "$log.rc"
 }
 
