@@ -31,6 +31,7 @@ struct devtab {
 	size_t n, cap;
 	bool iommu;         /* /sys/kernel/iommu_groups has entries */
 	size_t ngroups;
+	bool ngroups_known; /* counted (full scan); else ngroups is 0 or 1 */
 	bool full;          /* every device was read (else: only named + groups) */
 	char kver[65];      /* kernel release of the sysroot */
 	struct strlist problems;
@@ -40,7 +41,10 @@ bool pci_class_is_bridge(uint32_t class);
 const char *pci_class_name(uint32_t class);
 
 /* Reads every PCI device once. */
-int scan_full(const struct sysroot *sr, struct devtab *ret);
+/* sriov: also read SR-IOV attributes (sriov_*, physfn): only needed when
+ * the config has sriov rules. */
+int scan_full(const struct sysroot *sr, bool sriov, struct devtab *ret);
+bool config_has_sriov(const struct config *cfg);
 /* Reads only devices named by address selectors and the members of their
  * IOMMU groups: the cost of an address-only config does not grow with the
  * size of the host. */

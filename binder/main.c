@@ -154,7 +154,7 @@ static void cmdline_load(struct run *r)
 
 static int scan(struct run *r)
 {
-	int e = config_address_only(&r->cfg) ? scan_targets(&r->sr, &r->cfg, &r->t) : scan_full(&r->sr, &r->t);
+	int e = config_address_only(&r->cfg) ? scan_targets(&r->sr, &r->cfg, &r->t) : scan_full(&r->sr, config_has_sriov(&r->cfg), &r->t);
 	if (e < 0)
 		sl_addf(&r->notes, "%s/sys/bus/pci/devices: cannot read (%s); is sysfs mounted?", streq(r->sysroot_path, "/") ? "" : r->sysroot_path, strerror(-e));
 	return e;
@@ -357,7 +357,7 @@ static int cmd_status_run(struct run *r, bool json)
 	(void)config_load(r);
 	for (size_t i = 0; i < r->cfg.errors.n; i++)
 		fprintf(stderr, "%s\n", r->cfg.errors.v[i]);
-	if (scan_full(&r->sr, &r->t) < 0) {
+	if (scan_full(&r->sr, true, &r->t) < 0) {
 		fprintf(stderr, "vfio-early: cannot read %s/sys/bus/pci/devices\n", r->sysroot_path);
 		return EXIT_SYSTEM;
 	}

@@ -86,7 +86,10 @@ void report_json(const struct run *r, struct json *j)
 	json_end_arr(j);
 	json_begin_obj(j, "host");
 	json_bool(j, "iommu", r->t.iommu);
-	json_int(j, "iommu_groups", (long long)r->t.ngroups);
+	if (r->t.ngroups_known)
+		json_int(j, "iommu_groups", (long long)r->t.ngroups);
+	else
+		json_null(j, "iommu_groups"); /* not counted: address-only scan */
 	json_bool(j, "full_scan", r->t.full);
 	json_int(j, "devices_scanned", (long long)r->t.n);
 	if (r->doc)
@@ -213,7 +216,7 @@ void report_table(const struct run *r, FILE *out)
 
 	fprintf(out, "vfio-early %s: config %s, sysroot %s, kernel %s\n", r->mode, r->config_path, r->sysroot_path, r->t.kver);
 	fprintf(out, "IOMMU: %s", r->t.iommu ? "on" : "OFF");
-	if (r->t.iommu)
+	if (r->t.iommu && r->t.ngroups_known)
 		fprintf(out, " (%zu groups)", r->t.ngroups);
 	fprintf(out, "\n");
 	if (r->doc) {

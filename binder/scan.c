@@ -217,7 +217,10 @@ static void read_kver(const struct sysroot *sr, struct devtab *t)
 		(void)snprintf(t->kver, sizeof(t->kver), "%s", u.release);
 }
 
-static void scan_groups(const struct sysroot *sr, struct devtab *t)
+/* IOMMU on = at least one group. Counting them all is a full listing:
+ * only the full scan pays for it, so an address-only config costs the same
+ * on a host with 10 groups or 1000. */
+static void scan_groups(const struct sysroot *sr, struct devtab *t, bool count)
 {
 	DIR *d = sr_opendir(sr, "sys/kernel/iommu_groups");
 	struct dirent *e;
@@ -225,19 +228,31 @@ static void scan_groups(const struct sysroot *sr, struct devtab *t)
 	if (!d)
 		return;
 	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
+		if (e->d_name[0] != '.') {
 			t->ngroups++;
+			if (!count)
+				break;
+		}
 	(void)closedir(d);
 	t->iommu = t->ngroups > 0;
+	t->ngroups_known = count;
 }
 
+static void add_new(const struct sysroot *sr, struct devtab *t, const struct pci_addr *a, bool sriov);
+
 static void add_one(const struct sysroot *sr, struct devtab *t, const struct pci_addr *a, bool sriov)
+{
+	if (!devtab_find(t, a))
+		add_new(sr, t, a, sriov);
+}
+
+/* The caller knows a is not in the table yet (directory names are unique):
+ * no lookup, so a full scan stays linear in the number of devices. */
+static void add_new(const struct sysroot *sr, struct devtab *t, const struct pci_addr *a, bool sriov)
 {
 	struct pci_dev tmp;
 	int r;
 
-	if (devtab_find(t, a))
-		return;
 	r = scan_one(sr, a, sriov, &tmp);
 	if (r == -ENODEV || r == -ENOENT)
 		return;
@@ -265,7 +280,7 @@ void scan_add(const struct sysroot *sr, struct devtab *t, const struct pci_addr 
 	/* Appended, not sorted: plan indices into the table stay valid. */
 }
 
-static bool config_has_sriov(const struct config *cfg)
+bool config_has_sriov(const struct config *cfg)
 {
 	for (size_t i = 0; i < cfg->n; i++)
 		if (cfg->rules[i].kind == RULE_SRIOV)
@@ -273,16 +288,15 @@ static bool config_has_sriov(const struct config *cfg)
 	return false;
 }
 
-int scan_full(const struct sysroot *sr, struct devtab *t)
+int scan_full(const struct sysroot *sr, bool sriov, struct devtab *t)
 {
-	bool sriov = true;
 	DIR *d;
 	struct dirent *e;
 
 	memset(t, 0, sizeof(*t));
 	t->full = true;
 	read_kver(sr, t);
-	scan_groups(sr, t);
+	scan_groups(sr, t, true);
 	d = sr_opendir(sr, "sys/bus/pci/devices");
 	if (!d)
 		return -errno;
@@ -294,7 +308,7 @@ int scan_full(const struct sysroot *sr, struct devtab *t)
 			sl_addf(&t->problems, "sys/bus/pci/devices/%.40s: not a PCI address; ignored", e->d_name);
 			continue;
 		}
-		add_one(sr, t, &a, sriov);
+		add_new(sr, t, &a, sriov);
 	}
 	(void)closedir(d);
 	groups_from_dirs(sr, t);
@@ -369,7 +383,7 @@ int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devt
 
 	memset(t, 0, sizeof(*t));
 	read_kver(sr, t);
-	scan_groups(sr, t);
+	scan_groups(sr, t, false);
 	if (!sr_exists(sr, "sys/bus/pci/devices"))
 		return -ENOENT;
 	for (size_t i = 0; i < cfg->n; i++) {
@@ -402,7 +416,7 @@ int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devt
 		if (t->v[i].group >= 0 && add_group_members(sr, t, t->v[i].group, sriov) < 0) {
 			/* membership unknown: learn it from every device's link */
 			devtab_free(t);
-			return scan_full(sr, t);
+			return scan_full(sr, sriov, t);
 		}
 	if (t->n) /* qsort(NULL, 0, ...) is undefined (UBSan) */
 		qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
