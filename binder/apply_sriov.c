@@ -135,7 +135,12 @@ static void one_pf(const struct sysroot *sr, const struct devtab *t, struct srio
 	(void)snprintf(o->message, sizeof(o->message), "%s: %u VF(s) %s", pf->name, x->numvfs, o->res == SR_CREATED ? "created" : "present");
 	return;
 restore:
-	(void)sr_writef(sr, pf->sriov_autoprobe == 0 ? "0" : "1", "sys/bus/pci/devices/%s/sriov_drivers_autoprobe", pf->name);
+	r = sr_writef(sr, pf->sriov_autoprobe == 0 ? "0" : "1", "sys/bus/pci/devices/%s/sriov_drivers_autoprobe", pf->name);
+	if (r < 0) { /* the record must say VFs will not autoprobe any more */
+		size_t l = strlen(o->message);
+		(void)snprintf(o->message + l, sizeof(o->message) - l, "; sriov_drivers_autoprobe NOT restored to %d (%s)", pf->sriov_autoprobe == 0 ? 0 : 1,
+			       strerror(-r));
+	}
 }
 
 void apply_sriov(const struct sysroot *sr, const struct devtab *t, struct sriov_plan *sp, const struct apply_opts *o, unsigned vf_timeout_ms, struct sriov_outcome *out)

@@ -158,3 +158,41 @@ RE_SRIOV=$'^write\t.*/(sriov_numvfs|sriov_drivers_autoprobe) '
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/restore.sel")" -eq 5 ]
 	sweep "drivers_probe 0000:01:00.1:EBUSY" <"$BATS_TEST_TMPDIR/restore.sel"
 }
+
+@test "fault x5 on each SR-IOV write and read (autoprobe, numvfs 0 then N, restore), a plain group beside" {
+	S=$BATS_TEST_TMPDIR/sriov
+	{ sed 's/^\(dev *02:00.0 .*\)sriov_numvfs=0/\1sriov_numvfs=1/' "$TESTS_DIR/sysfs/trees/sriov.tree"; echo "driver vfio-pci"; } >"$S.tree"
+	"$TESTS_DIR/sysfs/mktree" "$S.tree" "$S.pristine" >/dev/null
+	printf '%s\n' "option vf-timeout=20 bind-timeout=40" "sriov 02:00.0 vfs=2" "bind 03:00.0" >"$S.conf"
+	chmod 0644 "$S.conf"
+	cp -a "$S.pristine" "$S.base"
+	VFIO_EARLY_FAKE_KERNEL=1 VFIO_EARLY_FAULT_LOG=$S.ops "$FBIN" --sysroot "$S.base" --config "$S.conf" apply >/dev/null 2>&1
+	grep -q $'^write sys/bus/pci/devices/0000:02:00.0/sriov_numvfs 2' "$S.ops"
+	ap0=$(cat "$S.pristine/sys/bus/pci/devices/0000:02:00.0/sriov_drivers_autoprobe")
+	n=0 bad=0
+	while IFS=$'\t' read -r op t k; do
+		for e in $ERRS; do
+			n=$((n + 1))
+			c=$S.case$n
+			cp -a "$S.pristine" "$c"
+			VFIO_EARLY_FAKE_KERNEL=1 VFIO_EARLY_FAULT="$op@$t:$e:$k" "$FBIN" --sysroot "$c" --config "$S.conf" apply >/dev/null 2>&1
+			rc=$?
+			st=$c/run/vfio-early/state.json
+			why=""
+			[ "$rc" = 0 ] || why="$why exit $rc;"
+			jq -e . "$st" >/dev/null 2>&1 || why="$why no state.json;"
+			[ "$(jq -r '.groups[] | select(.iommu_group == 7) | .result' "$st" 2>/dev/null)" = bound ] || why="$why group 7 not bound;"
+			msg=$(jq -r '.sriov[0].message // ""' "$st" 2>/dev/null)
+			[ -n "$msg" ] || why="$why no sriov message;"
+			grep -q 'vfio-early: sriov 0000:02:00.0' "$c/dev/kmsg" || why="$why no sriov kmsg line;"
+			ap=$(cat "$c/sys/bus/pci/devices/0000:02:00.0/sriov_drivers_autoprobe")
+			[ "$ap" = "$ap0" ] || [[ "$msg" == *autoprobe* ]] || why="$why autoprobe left $ap (was $ap0), record silent;"
+			printf '# %-4s %-72s %s\n' "$([ -z "$why" ] && echo ok || echo FAIL)" "$op@$t:$e:$k" "$(jq -r '.sriov[0].result' "$st" 2>/dev/null)${why:+ --$why}" >&3
+			[ -z "$why" ] || bad=$((bad + 1))
+			rm -rf "$c"
+		done
+	done < <(pick "$S.ops" $'^(write|read)\tsys/bus/pci/devices/0000:02:00.0/sriov_')
+	echo "# sriov: $n case(s), $bad failed" >&3
+	[ "$n" -ge 20 ]
+	[ "$bad" -eq 0 ]
+}
