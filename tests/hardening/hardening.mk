@@ -68,5 +68,6 @@ CPPCHECK_FLAGS := --enable=warning,portability,performance --error-exitcode=1 --
 	--std=c11 -D_GNU_SOURCE -D__GNUC__ --suppress=missingIncludeSystem -Ibinder $(KMOD_CFLAGS)
 analyze: | $(KMOD_HDR)
 	cppcheck $(CPPCHECK_FLAGS) $(wildcard binder/*.c)
-	printf '%s\n' $(wildcard binder/*.c) | xargs -P$$(nproc) -n3 clang-tidy --quiet -- -std=gnu11 -D_GNU_SOURCE -DVFIO_EARLY_FAULTS -Ibinder $(KMOD_CFLAGS)
+	printf '%s\n' $(wildcard binder/*.c) | xargs -P$$(nproc) -n3 sh -c \
+		'clang-tidy --quiet "$$@" -- -std=gnu11 -D_GNU_SOURCE -DVFIO_EARLY_FAULTS -Ibinder $(KMOD_CFLAGS)' clang-tidy
 	@echo "analyze: cppcheck and clang-tidy clean over binder/*.c"
