@@ -20,18 +20,33 @@ DRACUT_MODULES_DIR  ?= /usr/lib/dracut/modules.d
 VFIO_EARLY_DATADIR  ?= $(PREFIX)/share/vfio-early
 BOOT_ARGS ?=
 
-CHECK_EXTRA += boot-check
+CHECK_EXTRA += boot-lint boot-check
 INSTALL_EXTRA += install-hooks
 UNINSTALL_EXTRA += uninstall-hooks
 DEPS_GROUPS += boot
-.PHONY: boot-check demo install-hooks uninstall-hooks
+.PHONY: boot-check boot-lint demo demo-run install-hooks uninstall-hooks
 
 boot-check: $(BIN)
 	VFIO_EARLY_BIN=$(abspath $(BIN)) BOOT_OUT=$(abspath $(BUILD))/boot \
 		bash tests/boot/run.sh $(BOOT_ARGS)
 
-demo: $(BIN)
+# The hooks and boot scripts are POSIX sh (dash); the dracut modules and the
+# harness bash. Run from the top dir: the source= directives are relative.
+boot-lint:
+	shellcheck -x -s dash hooks/vfio-early-image.sh initramfs-tools/hooks/vfio-early \
+		initramfs-tools/scripts/init-top/00-vfio-early dracut/90vfio-early/vfio-early-pre-udev.sh \
+		tests/boot/guest/vfiotest-report tests/boot/guest/vfiotest-capture tests/boot/guest/rootfs-init \
+		tests/boot/guest/initramfs-tools/hooks/* tests/boot/guest/initramfs-tools/scripts/*/* \
+		tests/boot/guest/dracut/99vfiotest/native-first.sh tests/boot/guest/dracut/99vfiotest/vfiotest-*.sh
+	shellcheck -x dracut/90vfio-early/module-setup.sh tests/boot/guest/dracut/99vfiotest/module-setup.sh \
+		tests/boot/lib.sh tests/boot/run.sh tests/boot/demo.sh tests/boot/scenarios/*.sh
+
+# A fresh Debian 12 machine: install what the build and QEMU need first.
+demo:
 	sh tests/deps.sh build boot
+	$(MAKE) --no-print-directory demo-run
+
+demo-run: $(BIN)
 	VFIO_EARLY_BIN=$(abspath $(BIN)) BOOT_OUT=$(abspath $(BUILD))/demo \
 		bash tests/boot/demo.sh
 

@@ -6,6 +6,7 @@
 # device ended on. The machine: a boot GPU, a GPU + HDA pair sharing an
 # IOMMU group, two identical NVMe controllers and a NIC.
 set -u
+# shellcheck source=tests/boot/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 # Demo machine (q35 + intel-iommu):

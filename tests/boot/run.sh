@@ -14,6 +14,7 @@
 # One line per scenario and generator, then "N passed, N failed"; exit 1 if
 # anything failed. Serial logs: $BOOT_OUT/logs/GEN/SCENARIO.log.
 set -u
+# shellcheck source=tests/boot/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 usage() {
@@ -178,12 +179,25 @@ state_num() {
 	grep '^state ' <<< "$REPORT" | sed -n "s/.*\"$1\": *\([0-9][0-9]*\).*/\1/p" | tail -n 1
 }
 
+# The binder's own elapsed time (from the record), the kernel timestamp of
+# its start line and when udevd started, for the result line (once a boot).
+timing_info() {
+	local el ks ticks
+	[[ -z ${TIMED:-} ]] || return 0
+	TIMED=yes
+	el=$(state_num elapsed_us)
+	ks=$(sed -n 's/^kmsg \[ *\([0-9.]*\)\] vfio-early: start.*/\1/p' <<< "$REPORT" | head -n 1)
+	ticks=$(sed -n 's/^udevd start_ticks=\([0-9]*\).*/\1/p' <<< "$REPORT")
+	info "binder ${el:-?} us, its start line at ${ks:-?} s, udevd started at $((${ticks:-0} * 10)) ms"
+}
+
 # "Ran before udev", asserted: the binder's own start (CLOCK_MONOTONIC, from
 # the record) is before udevd's start (/proc/PID/stat starttime, clock ticks
 # since boot on the same clock, 10 ms resolution), and it finished no later
 # than that tick allows.
 expect_before_udev() {
 	local start el ticks udev
+	timing_info
 	start=$(state_num start_monotonic_us)
 	el=$(state_num elapsed_us)
 	ticks=$(sed -n 's/^udevd start_ticks=\([0-9]*\).*/\1/p' <<< "$REPORT")
@@ -196,7 +210,6 @@ expect_before_udev() {
 		return
 	fi
 	udev=$((ticks * 10000))
-	info "binder ${el} us, started at $((start / 1000)) ms, udevd at $((udev / 1000)) ms"
 	((start < udev)) || fail "$WHERE: binder started at ${start} us, not before udevd (${udev} us)"
 	((start + el <= udev + 10000)) || fail "$WHERE: binder ended at $((start + el)) us, after udevd started (${udev} us)"
 }
@@ -314,17 +327,21 @@ run_one() {
 				rc=$(cat "$LOG.rc" 2> /dev/null)
 				[[ $rc == 124 ]] && fail "the guest did not power off within ${BOOT_TIMEOUT} s"
 				[[ -s $LOG.qemu ]] && grep -q '^qemu-system' "$LOG.qemu" && fail "QEMU: $(grep -m1 '^qemu-system' "$LOG.qemu")"
+				TIMED=
 				assertions
+				[[ $(report "$LOG" initrd) == *"state "* ]] && REPORT=$(report "$LOG" initrd) && timing_info
 			else
 				fail "building the $gen image failed"
 			fi
 		fi
 	fi
-	local IFS=';'
+	local about
+	about="$(since "$t0") s total"
+	[[ ${#INFO[@]} -gt 0 ]] && about+=$(printf '; %s' "${INFO[@]}")
 	if [[ ${#FAILS[@]} -eq 0 ]]; then
-		line="PASS $gen $scn ($(since "$t0") s; ${INFO[*]})"
+		line="PASS $gen $scn ($about)"
 	else
-		line="FAIL $gen $scn ($(since "$t0") s; ${INFO[*]}): ${FAILS[0]}"
+		line="FAIL $gen $scn ($about): ${FAILS[0]}"
 		local f
 		for f in "${FAILS[@]:1}"; do line+=$'\n'"     $f"; done
 		line+=$'\n'"     serial log: $LOG"

@@ -9,4 +9,5 @@ assertions() {
 	expect_dev 0000:00:04.0 driver=vfio-pci override=vfio-pci
 	expect_dev 0000:00:03.0 driver=e1000e override=none
 	expect_kmsg 'vfio-early: group [0-9]+: bound 0000:00:04.0 to vfio-pci' 1
+	expect_before_udev
 }
