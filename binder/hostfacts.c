@@ -26,9 +26,9 @@ static void read_iommu(const struct sysroot *sr, struct hostfacts *h)
 		h->units++;
 		if (startswith(e->d_name, "dmar")) {
 			/* VT-d ECAP register, bit 3: interrupt remapping supported. */
-			unsigned long long ecap;
+			uint64_t ecap;
 			h->vendor = IOMMU_INTEL;
-			if (sr_readf(sr, buf, sizeof(buf), "sys/class/iommu/%s/intel-iommu/ecap", e->d_name) > 0 && sscanf(buf, "%llx", &ecap) == 1)
+			if (sr_readf(sr, buf, sizeof(buf), "sys/class/iommu/%s/intel-iommu/ecap", e->d_name) > 0 && parse_hex64(buf, &ecap) == 0)
 				h->ir_ecap = (ecap & 8) && h->ir_ecap != TRI_NO ? TRI_YES : TRI_NO;
 		} else if (startswith(e->d_name, "ivhd")) {
 			h->vendor = IOMMU_AMD;
@@ -152,10 +152,19 @@ static void read_iomem(const struct sysroot *sr, struct hostfacts *h)
 	if (sr_read_all(sr, "proc/iomem", 4u << 20, &text, NULL) < 0)
 		return;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		/* "  START-END : NAME", nested entries indented */
 		uint64_t a, b;
-		int n = 0;
-		if (sscanf(l, " %" SCNx64 "-%" SCNx64 " : %n", &a, &b, &n) != 2 || !n)
+		char *dash, *sep;
+		size_t n;
+		while (*l == ' ')
+			l++;
+		if (!(dash = strchr(l, '-')) || !(sep = strstr(dash, " : ")))
 			continue;
+		*dash = '\0';
+		*sep = '\0';
+		if (parse_hex64(l, &a) < 0 || parse_hex64(dash + 1, &b) < 0)
+			continue;
+		n = (size_t)(sep + 3 - l);
 		if (b)
 			h->iomem_read = true; /* non-root readers see zeros */
 		for (size_t i = 0; i < ARRAY_SIZE(fbs); i++)
@@ -219,7 +228,8 @@ static void read_target(const struct sysroot *sr, const struct pci_dev *d, const
 		return;
 	for (char *l = strtok_r(text, "\n", &save); l && i < 6; l = strtok_r(NULL, "\n", &save), i++) {
 		uint64_t a, b, fl;
-		if (sscanf(l, "%" SCNx64 " %" SCNx64 " %" SCNx64, &a, &b, &fl) == 3 && (fl & 0x200) && b) {
+		char *f[3];
+		if (split_ws(l, f, 3) == 3 && parse_hex64(f[0], &a) == 0 && parse_hex64(f[1], &b) == 0 && parse_hex64(f[2], &fl) == 0 && (fl & 0x200) && b) {
 			tg->bar_start[i] = a; /* IORESOURCE_MEM */
 			tg->bar_end[i] = b;
 		}
@@ -239,7 +249,11 @@ void hostfacts_read(const struct run *r, struct hostfacts *h)
 	if (sr_read(&r->sr, "proc/cpuinfo", buf, sizeof(buf)) > 0) {
 		char *v = strstr(buf, "vendor_id");
 		if (v && (v = strchr(v, ':')))
-			(void)sscanf(v + 1, " %15s", h->cpu_vendor);
+		{
+			char *f[1];
+			if (split_ws(v + 1, f, 1) == 1)
+				copy_until(h->cpu_vendor, sizeof(h->cpu_vendor), f[0], '\n');
+		}
 	}
 	read_modules(&r->sr, r->t.kver, h, &builtin);
 	read_iomem(&r->sr, h);

@@ -156,13 +156,19 @@ static size_t read_mounts(const struct sysroot *sr, struct mount **ret)
 	if (sr_read_all(sr, "proc/self/mountinfo", 4 << 20, &text, NULL) < 0)
 		return 0;
 	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		/* id parent MAJ:MIN root point opts... - fstype source superopts */
 		struct mount m = { 0 };
-		char *dash = strstr(l, " - ");
-		char fstype[64];
-		if (!dash || sscanf(l, "%*u %*u %u:%u %*s %255s", &m.maj, &m.min, m.point) != 3)
+		char *dash = strstr(l, " - "), *f[6], *g[3], *colon;
+		if (!dash)
 			continue;
-		if (sscanf(dash + 3, "%63s %255s", fstype, m.source) < 1)
+		*dash = '\0';
+		if (split_ws(l, f, 6) < 5 || split_ws(dash + 3, g, 3) < 2 || !(colon = strchr(f[2], ':')))
 			continue;
+		*colon = '\0';
+		m.maj = (unsigned)strtoul(f[2], NULL, 10);
+		m.min = (unsigned)strtoul(colon + 1, NULL, 10);
+		copy_until(m.point, sizeof(m.point), f[4], '\0');
+		copy_until(m.source, sizeof(m.source), g[1], '\0');
 		GROW(v, cap, n);
 		v[n++] = m;
 	}
@@ -203,9 +209,10 @@ static void mounts_and_swap(const struct sysroot *sr, struct protlist *prot, str
 	}
 	if (sr_read_all(sr, "proc/swaps", 1 << 20, &swaps, NULL) == 0) {
 		for (char *save = NULL, *l = strtok_r(swaps, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			char file[256], type[32], why[320];
-			if (sscanf(l, "%255s %31s", file, type) != 2 || streq(file, "Filename"))
+			char *f[2], why[320];
+			if (split_ws(l, f, 2) != 2 || streq(f[0], "Filename"))
 				continue;
+			const char *file = f[0], *type = f[1];
 			(void)snprintf(why, sizeof(why), "holds swap %s", file);
 			if (streq(type, "partition")) {
 				block_by_name(sr, file, why, prot, notes);
@@ -259,12 +266,11 @@ static void default_route(const struct sysroot *sr, struct protlist *prot, struc
 
 	if (sr_read_all(sr, "proc/net/route", 1 << 20, &text, NULL) == 0) {
 		for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			char ifname[64], dest[16], why[128];
-			unsigned mask;
-			if (sscanf(l, "%63s %15s %*s %*s %*s %*s %*s %x", ifname, dest, &mask) != 3)
+			/* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
+			char *f[8], why[128];
+			if (split_ws(l, f, 8) != 8 || !streq(f[1], "00000000") || !streq(f[7], "00000000"))
 				continue;
-			if (!streq(dest, "00000000") || mask != 0)
-				continue;
+			const char *ifname = f[0];
 			(void)snprintf(why, sizeof(why), "default route via %s", ifname);
 			net_dev(sr, ifname, why, 0, prot, notes);
 		}
@@ -272,10 +278,12 @@ static void default_route(const struct sysroot *sr, struct protlist *prot, struc
 	}
 	if (sr_read_all(sr, "proc/net/ipv6_route", 1 << 20, &text, NULL) == 0) {
 		for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			char dest[40], plen[8], ifname[64], why[128];
-			if (sscanf(l, "%39s %7s %*s %*s %*s %*s %*s %*s %*s %63s", dest, plen, ifname) != 3)
+			/* dest plen src splen nexthop metric refcnt use flags iface */
+			char *f[10], why[128];
+			if (split_ws(l, f, 10) != 10)
 				continue;
-			if (!streq(dest, "00000000000000000000000000000000") || !streq(plen, "00") || streq(ifname, "lo"))
+			const char *ifname = f[9];
+			if (!streq(f[0], "00000000000000000000000000000000") || !streq(f[1], "00") || streq(ifname, "lo"))
 				continue;
 			(void)snprintf(why, sizeof(why), "IPv6 default route via %s", ifname);
 			net_dev(sr, ifname, why, 0, prot, notes);

@@ -28,10 +28,10 @@ static size_t read_record(const struct run *r, struct recorded **ret, bool *foun
 		struct recorded x = { 0 };
 		if (!end)
 			break;
-		(void)sscanf(p + 12, "%19[^\"]", x.addr);
+		copy_until(x.addr, sizeof(x.addr), p + 12, '"');
 		res = strstr(p, "\"result\": \"");
 		if (res && res < end)
-			(void)sscanf(res + 11, "%23[^\"]", x.result);
+			copy_until(x.result, sizeof(x.result), res + 11, '"');
 		GROW(v, cap, n);
 		v[n++] = x;
 	}

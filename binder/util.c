@@ -204,3 +204,58 @@ char *strip(char *s)
 		*--e = '\0';
 	return s;
 }
+
+size_t split_ws(char *s, char **fields, size_t max)
+{
+	size_t n = 0;
+	while (*s && n < max) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		fields[n++] = s;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+		if (*s)
+			*s++ = '\0';
+	}
+	return n;
+}
+
+void copy_until(char *dst, size_t size, const char *s, char stop)
+{
+	size_t i = 0;
+	while (s[i] && s[i] != stop && i + 1 < size) {
+		dst[i] = s[i];
+		i++;
+	}
+	dst[i] = '\0';
+}
+
+int parse_hex64(const char *s, uint64_t *ret)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; s[i]; i++) {
+		char c = s[i];
+		unsigned d;
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -EINVAL;
+		if (i >= 16)
+			return -ERANGE;
+		v = v << 4 | d;
+	}
+	if (i == 0)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}

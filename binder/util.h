@@ -47,3 +47,10 @@ bool startswith(const char *s, const char *prefix);
 /* Parse an unsigned hex number of exactly 1..maxdigits digits, optional 0x. */
 int parse_hex(const char *s, size_t len, unsigned maxdigits, uint32_t *ret);
 char *strip(char *s);
+/* Splits s in place at blanks; returns the number of fields (at most max). */
+size_t split_ws(char *s, char **fields, size_t max);
+/* Copies s up to (not including) the first stop char or NUL, truncating to
+ * size-1 bytes. */
+void copy_until(char *dst, size_t size, const char *s, char stop);
+/* Unsigned hex (optional 0x), any length up to 16 digits. */
+int parse_hex64(const char *s, uint64_t *ret);
