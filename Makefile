@@ -25,7 +25,7 @@ IO_SRCS   := binder/sysroot.c binder/scan.c binder/apply.c binder/apply_sriov.c 
              binder/protected.c binder/status.c binder/main.c
 PURE_SRCS += binder/doctor.c binder/snippets.c
 IO_SRCS   += binder/hostfacts.c binder/initrd.c
-KMOD_SRCS := binder/modload.c
+KMOD_SRCS := binder/modload.c binder/fnmatch.c
 SRCS      := $(PURE_SRCS) $(IO_SRCS) $(KMOD_SRCS)
 OBJS      := $(SRCS:binder/%.c=$(BUILD)/obj/%.o)
 
@@ -60,9 +60,10 @@ deps:
 unit: $(BUILD)/test-unit
 	$(BUILD)/test-unit
 
-$(BUILD)/test-unit: tests/unit/*.c tests/unit/*.h $(PURE_SRCS) binder/*.h
+$(BUILD)/test-unit: tests/unit/*.c tests/unit/*.h $(PURE_SRCS) binder/fnmatch.c binder/*.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(WARN) -std=gnu11 -D_GNU_SOURCE $(SAN_FLAGS) -Ibinder -o $@ tests/unit/*.c $(PURE_SRCS)
+	$(HOSTCC) $(WARN) -std=gnu11 -D_GNU_SOURCE $(SAN_FLAGS) -DVE_FNMATCH_NAME=ve_fnmatch -c -o $(BUILD)/fnmatch-test.o binder/fnmatch.c
+	$(HOSTCC) $(WARN) -std=gnu11 -D_GNU_SOURCE $(SAN_FLAGS) -Ibinder -o $@ tests/unit/*.c $(PURE_SRCS) $(BUILD)/fnmatch-test.o
 
 bats: $(BIN)
 	VFIO_EARLY=$(abspath $(BIN)) bats --print-output-on-failure tests/bats

@@ -8,6 +8,7 @@ int main(void)
 	test_parse();
 	test_cmdline();
 	test_plan();
+	test_fnmatch();
 	printf("unit: %d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
 }

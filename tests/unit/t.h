@@ -42,3 +42,4 @@ extern const char *t_name;
 void test_parse(void);
 void test_plan(void);
 void test_cmdline(void);
+void test_fnmatch(void);
