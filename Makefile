@@ -89,6 +89,7 @@ install: $(BIN)
 	install -D -m 0644 conf/vfio-early.8 $(DESTDIR)$(MANDIR)/man8/vfio-early.8
 	install -D -m 0644 conf/vfio-early.conf.5 $(DESTDIR)$(MANDIR)/man5/vfio-early.conf.5
 	install -D -m 0644 conf/vfio-early.conf $(DESTDIR)$(DOCDIR)/vfio-early.conf.example
+	install -D -m 0644 conf/check-json.md $(DESTDIR)$(DOCDIR)/check-json.md
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/vfio-early.conf ]; then \
 		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/vfio-early.conf"; \
 	else install -D -m 0644 conf/vfio-early.conf $(DESTDIR)$(SYSCONFDIR)/vfio-early.conf; fi
@@ -96,7 +97,8 @@ install: $(BIN)
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/vfio-early $(DESTDIR)$(MANDIR)/man8/vfio-early.8 \
-	      $(DESTDIR)$(MANDIR)/man5/vfio-early.conf.5 $(DESTDIR)$(DOCDIR)/vfio-early.conf.example
+	      $(DESTDIR)$(MANDIR)/man5/vfio-early.conf.5 $(DESTDIR)$(DOCDIR)/vfio-early.conf.example \
+	      $(DESTDIR)$(DOCDIR)/check-json.md
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 	@echo "left $(DESTDIR)$(SYSCONFDIR)/vfio-early.conf in place (your config)"
 	@for t in $(UNINSTALL_EXTRA); do $(MAKE) --no-print-directory $$t || exit 1; done
