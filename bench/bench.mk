@@ -16,6 +16,7 @@ BENCH_OUT ?= $(BUILD)/bench
 BENCH_SYM := $(BENCH_OUT)/vfio-early.sym
 
 CHECK_EXTRA += bench-smoke
+DEPS_GROUPS += bench
 .PHONY: bench bench-smoke
 
 $(BENCH_SYM): $(OBJS) $(KMOD_LIB)
