@@ -45,10 +45,10 @@ find_kernel() {
 
 need_tools() {
 	local t missing=
-	for t in qemu-system-x86_64 mkinitramfs dracut busybox mkfs.ext4 cpio timeout sha256sum; do
+	for t in qemu-system-x86_64 mkinitramfs lsinitramfs dracut busybox mkfs.ext4 cpio zstd timeout flock base64 tar sha256sum; do
 		command -v "$t" > /dev/null || missing+=" $t"
 	done
-	[[ -z $missing ]] || die "missing:$missing (apt-get install qemu-system-x86 initramfs-tools dracut-core busybox-static e2fsprogs cpio)"
+	[[ -z $missing ]] || die "missing:$missing (apt-get install qemu-system-x86 initramfs-tools dracut-core busybox-static e2fsprogs cpio zstd)"
 	[[ -x $BIN ]] || die "$BIN does not exist: run make first"
 }
 
@@ -150,6 +150,14 @@ build_image() {
 	if [[ $rc -ne 0 ]]; then
 		say "boot: building the $gen image failed ($rc); log: $log"
 		tail -n 20 "$log" >&2
+		return 1
+	fi
+	if [[ $gen == dracut ]] && ! grep -q 'Including module: systemd \*' "$log"; then
+		say "boot: dracut left out its systemd module (is systemd installed?): the 'dracut' generator must build a systemd initrd; log: $log"
+		return 1
+	fi
+	if [[ $gen == dracut-shell ]] && grep -q 'Including module: systemd \*' "$log"; then
+		say "boot: dracut-shell still has systemd; log: $log"
 		return 1
 	fi
 	mv "$img.tmp" "$img"

@@ -161,11 +161,16 @@ expect_not_in_image() { # path without leading /
 build_only() {
 	local gen=$1 cfg=$2 built=no
 	IMGBASE=$(image_base "$gen" "$cfg")
+	# The generators write to $IMGBASE.img.tmp: an "old image" there must
+	# survive a failed build untouched.
+	mkdir -p "${IMGBASE%/*}"
+	[[ $EXPECT_BUILD == fail ]] && echo "old image" > "$IMGBASE.img.tmp"
 	build_image "$gen" "$cfg" > /dev/null 2>&1 && built=yes
 	case $EXPECT_BUILD in
 	fail)
 		[[ $built == no ]] || fail "$gen built an image although it should not"
 		[[ ! -e $IMGBASE.img ]] || fail "an image was written: $IMGBASE.img"
+		[[ $(cat "$IMGBASE.img.tmp" 2> /dev/null) == "old image" ]] || fail "the failed build replaced the old image"
 		;;
 	*)
 		[[ $built == yes ]] || fail "the $gen build failed: $IMGBASE.build.log"
@@ -349,9 +354,17 @@ run_one() {
 	printf '%s\n' "$line" | tee "$OUT/results/$gen-$scn"
 }
 
+# What these tests must never change on the host: /boot and the generators'
+# own dirs. Checked before and after the run.
+host_state() {
+	find /boot /usr/share/initramfs-tools /etc/initramfs-tools /usr/lib/dracut /etc/dracut.conf.d \
+		-printf '%p %s %T@ %l\n' 2> /dev/null | LC_ALL=C sort | sha256sum
+}
+
 find_kernel
 need_tools
 T0=$(now)
+HOST_BEFORE=$(host_state)
 rm -rf "$OUT/images" "$OUT/logs" "$OUT/cfg" "$OUT/sysroot" "$OUT/tmp" "$OUT/results"
 mkdir -p "$OUT"
 # The binary under test, frozen for this run (a rebuild meanwhile does not
@@ -377,6 +390,10 @@ for scn in "${SCENARIOS[@]}"; do
 done
 wait
 
+if [[ $(host_state) != "$HOST_BEFORE" ]]; then
+	echo "FAIL host: /boot, /usr/share/initramfs-tools, /usr/lib/dracut or /etc/{initramfs-tools,dracut.conf.d} changed during the run" |
+		tee "$OUT/results/zz-host"
+fi
 PASSED=$(cat "$OUT"/results/* 2> /dev/null | grep -c '^PASS')
 FAILED=$(cat "$OUT"/results/* 2> /dev/null | grep -c '^FAIL')
 say "boot tests took $(since "$T0") s"

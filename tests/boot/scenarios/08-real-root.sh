@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2034 # variables read by run.sh
 DESC="boot continues into a real ext4 root (busybox); the devices are still on vfio-pci after switch_root, the record survived in /run, and vfio-early status agrees"
-GENS="initramfs-tools dracut"
+GENS="initramfs-tools dracut dracut-shell"
 MACHINES="standard rootdisk"
 ROOT=yes
 CONFIG="bind 0000:00:05.0"

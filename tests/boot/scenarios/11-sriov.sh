@@ -1,12 +1,13 @@
 # shellcheck shell=bash disable=SC2034 # variables read by run.sh
-DESC="SR-IOV: an NVMe PF with sriov_max_vfs=2 gets 2 VFs before udev, both on vfio-pci, the PF still on nvme; the identical second PF, not named, gets none"
+DESC="SR-IOV: an NVMe PF with sriov_max_vfs=2 gets 2 VFs before udev, both on vfio-pci, the PF still on nvme with sriov_drivers_autoprobe restored; the identical second PF, not named, gets none"
 GENS="initramfs-tools dracut"
 MACHINES=sriov
 CONFIG="sriov 0000:01:00.0 vfs=2"
 APPEND="intel_iommu=on iommu=pt"
 assertions() {
 	use_report initrd || return
-	expect_dev 0000:01:00.0 id=1b36:0010 driver=nvme numvfs=2
+	# autoprobe=1: sriov_drivers_autoprobe was restored after the VFs were bound
+	expect_dev 0000:01:00.0 id=1b36:0010 driver=nvme numvfs=2 autoprobe=1
 	expect_dev 0000:01:00.1 physfn=0000:01:00.0 driver=vfio-pci override=vfio-pci
 	expect_dev 0000:01:00.2 physfn=0000:01:00.0 driver=vfio-pci override=vfio-pci
 	expect_dev 0000:02:00.0 id=1b36:0010 driver=nvme numvfs=0
