@@ -107,7 +107,7 @@ prepare_generators() {
 # binary builds a new image through the real hooks.
 image_base() { # GEN CONFIG_FILE [SYSROOT] -> path without suffix
 	local key
-	key=$(hash_of "$1" "$KVER" "$2" "sysroot=${3:-}" ${3:+"$3"} "$BIN" \
+	key=$(hash_of "$1" "$KVER" "$2" "sysroot=${3:-}" ${3:+"$3"} "$BIN" "mode=${DRACUT_MODE:-}" \
 		"$REPO/hooks" "$REPO/initramfs-tools" "$REPO/dracut" "$GUEST" "$VFIOTEST_MODULES")
 	printf '%s\n' "$OUT/images/$1-$key"
 }
@@ -135,12 +135,15 @@ build_image() {
 		rc=$?
 		;;
 	dracut | dracut-shell)
-		local omit=()
+		local omit=() mode=(--no-hostonly)
 		[[ $gen == dracut-shell ]] && omit=(--omit "systemd systemd-initrd dracut-systemd")
+		# DRACUT_MODE=hostonly: what Fedora/RHEL build by default (the
+		# host's own command line is left out: it names the host's root).
+		[[ ${DRACUT_MODE:-} == hostonly ]] && mode=(--hostonly --no-hostonly-cmdline)
 		env dracutbasedir="$OUT/gen/dracut" VFIO_EARLY_LIB="$VFIO_EARLY_LIB" \
 			VFIO_EARLY_BINARY="$BIN" VFIO_EARLY_CONFIG="$cfg" VFIO_EARLY_SYSROOT="$sysroot" \
 			VFIOTEST_GUEST="$GUEST" \
-			dracut --no-hostonly --conf /dev/null --confdir "$OUT/gen/dracut.conf.d" \
+			dracut "${mode[@]}" --conf /dev/null --confdir "$OUT/gen/dracut.conf.d" \
 			--tmpdir "$OUT/tmp" --add vfiotest "${omit[@]}" --drivers "$VFIOTEST_MODULES" \
 			--no-early-microcode --nostrip --compress "zstd -q -3 -T0" --force "$img.tmp" "$KVER" > "$log" 2>&1
 		rc=$?

@@ -152,6 +152,10 @@ expect_build_log() { # fixed string
 	grep -qF -- "$1" "$IMGBASE.build.log" || fail "the build log has no \"$1\" ($IMGBASE.build.log)"
 }
 
+expect_in_image() { # path without leading /
+	lsinitramfs "$IMGBASE.img" 2> /dev/null | grep -qx -- "$1" || fail "$1 is not in the image"
+}
+
 expect_not_in_image() { # path without leading /
 	[[ -e $IMGBASE.img ]] || return
 	! lsinitramfs "$IMGBASE.img" | grep -qx -- "$1" || fail "$1 is in the image"
@@ -237,7 +241,7 @@ done
 load_scenario() {
 	unset -f assertions
 	# shellcheck disable=SC2034 # DESC documents the scenario
-	DESC='' GENS='' CONFIG='' MACHINES='' APPEND='' ROOT='' SYSROOT='' BUILD_ONLY='' EXPECT_BUILD=ok
+	DESC='' GENS='' CONFIG='' MACHINES='' APPEND='' ROOT='' SYSROOT='' BUILD_ONLY='' EXPECT_BUILD=ok DRACUT_MODE=''
 	# shellcheck source=/dev/null
 	. "$BOOT_DIR/scenarios/$1.sh"
 }
