@@ -6,8 +6,8 @@
 # GEN: initramfs-tools, dracut (systemd initrd), dracut-shell (dracut's shell
 # initrd); default: every generator each scenario lists. SCENARIO: a name or
 # number prefix from tests/boot/scenarios/ (default: all). JOBS: scenarios
-# at once (default: BOOT_JOBS or the number of CPUs; a QEMU run keeps one
-# TCG thread busy).
+# at once (default: BOOT_JOBS or the number of CPUs, at most 6; a QEMU run
+# keeps one TCG thread busy).
 # Environment: VFIO_EARLY_BIN (build/vfio-early), BOOT_OUT (build/boot),
 # BOOT_KVER (newest in /boot), BOOT_TIMEOUT (150 s a boot).
 #
@@ -23,7 +23,9 @@ usage() {
 }
 
 GENS_WANTED=()
-JOBS=${BOOT_JOBS:-$(nproc)}
+JOBS=$(nproc)
+((JOBS > 6)) && JOBS=6
+JOBS=${BOOT_JOBS:-$JOBS}
 while getopts g:j:h opt; do
 	case $opt in
 	g) GENS_WANTED+=("$OPTARG") ;;
