@@ -333,8 +333,11 @@ static int cmd_apply(struct run *r)
 		log_apply(r);
 out:
 	r->t_end = now_us();
-	kmsg_log(r, 6, "done in %llu us: %zu group(s) bound, %zu already, %zu refused, %zu failed%s; record in /%s", (unsigned long long)(r->t_end - r->t_start),
-		 r->res.nbound, r->res.nalready, r->res.nrefused, r->res.nfailed, r->cl.dryrun ? " (dry run)" : "", STATE_FILE);
+	if (o.disabled)
+		kmsg_log(r, 6, "done in %llu us: bound nothing (%s); record in /%s", (unsigned long long)(r->t_end - r->t_start), o.disabled_why, STATE_FILE);
+	else
+		kmsg_log(r, 6, "done in %llu us: %zu group(s) bound, %zu already, %zu refused, %zu failed%s; record in /%s", (unsigned long long)(r->t_end - r->t_start),
+			 r->res.nbound, r->res.nalready, r->res.nrefused, r->res.nfailed, r->cl.dryrun ? " (dry run)" : "", STATE_FILE);
 	record_write(r);
 	return EXIT_OK;
 }
