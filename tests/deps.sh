@@ -7,7 +7,7 @@ set -eu
 
 pkgs_build="make musl-tools gcc libc6-dev dpkg-dev xz-utils ca-certificates file"
 pkgs_check="bats jq strace shellcheck python3 valgrind cppcheck clang-tidy"
-pkgs_boot="qemu-system-x86 linux-image-amd64 initramfs-tools dracut-core busybox-static cpio e2fsprogs kmod udev systemd zstd"
+pkgs_boot="qemu-system-x86 linux-image-amd64 initramfs-tools dracut-core busybox-static cpio e2fsprogs kmod udev systemd zstd jq"
 pkgs_bench="driverctl valgrind strace util-linux hyperfine"
 pkgs_fuzz="clang libclang-rt-14-dev"
 

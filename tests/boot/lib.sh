@@ -45,10 +45,10 @@ find_kernel() {
 
 need_tools() {
 	local t missing=
-	for t in qemu-system-x86_64 mkinitramfs lsinitramfs dracut busybox mkfs.ext4 cpio zstd timeout flock base64 tar sha256sum; do
+	for t in qemu-system-x86_64 mkinitramfs lsinitramfs dracut busybox mkfs.ext4 cpio zstd timeout flock base64 tar sha256sum jq; do
 		command -v "$t" > /dev/null || missing+=" $t"
 	done
-	[[ -z $missing ]] || die "missing:$missing (apt-get install qemu-system-x86 initramfs-tools dracut-core busybox-static e2fsprogs cpio zstd)"
+	[[ -z $missing ]] || die "missing:$missing (apt-get install qemu-system-x86 initramfs-tools dracut-core busybox-static e2fsprogs cpio zstd jq)"
 	[[ -x $BIN ]] || die "$BIN does not exist: run make first"
 }
 

@@ -140,6 +140,32 @@ expect_status_rc() {
 	[[ $rc == "$1" ]] || fail "$WHERE: vfio-early status exited ${rc:-?}, expected $1: $(sed -n 's/^status| //p' <<< "$REPORT" | head -n 3 | tr '\n' ' ')"
 }
 
+# vfiotest.check: `vfio-early check --json` as run in the guest.
+check_json() {
+	sed -n 's/^check| //p' <<< "$REPORT"
+}
+
+expect_check_rc() {
+	local rc
+	rc=$(sed -n 's/^check rc=//p' <<< "$REPORT")
+	[[ $rc == "$1" ]] || fail "$WHERE: vfio-early check --json exited ${rc:-?} (no check ran?), expected $1: $(sed -n 's/^check-stderr| //p' <<< "$REPORT" | head -n 3 | tr '\n' ' ')"
+}
+
+# expect_check JQ-FILTER VALUE: the filter, applied to the guest's check
+# JSON, prints VALUE (compact JSON, e.g. true, "intel", []).
+expect_check() {
+	local got
+	if [[ -z $(check_json) ]]; then
+		fail "$WHERE: no check --json output in the report (vfiotest.check on the command line?)"
+		return
+	fi
+	if ! got=$(check_json | jq -c "$1" 2>&1); then
+		fail "$WHERE: check --json is not valid JSON or $1 failed: ${got//$'\n'/ }"
+		return
+	fi
+	[[ $got == "$2" ]] || fail "$WHERE: check --json: $1 is ${got//$'\n'/ }, expected $2"
+}
+
 # The protected list in the image (from the recorded tree, at build time)
 # names the same devices as `vfio-early protected` run live in that guest.
 expect_live_protected_matches() {
