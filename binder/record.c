@@ -158,7 +158,18 @@ void record_write(struct run *r)
 		sb_free(&j.sb);
 		return;
 	}
-	if (write(fd, j.sb.s, j.sb.len) != (ssize_t)j.sb.len || close(fd) < 0 || renameat(r->sr.fd, tmp, r->sr.fd, STATE_FILE) < 0) {
+	ssize_t w = write(fd, j.sb.s, j.sb.len);
+	e = w < 0 ? errno : EIO;
+	if (close(fd) < 0 && w == (ssize_t)j.sb.len) {
+		w = -1;
+		e = errno;
+	}
+	if (w == (ssize_t)j.sb.len && renameat(r->sr.fd, tmp, r->sr.fd, STATE_FILE) < 0) {
+		w = -1;
+		e = errno;
+	}
+	if (w != (ssize_t)j.sb.len) {
+		errno = e;
 		kmsg_log(r, 4, "cannot write /%s (%s)", STATE_FILE, strerror(errno));
 		(void)unlinkat(r->sr.fd, tmp, 0);
 	}
