@@ -164,14 +164,19 @@ void apply_sriov(const struct sysroot *sr, const struct devtab *t, struct sriov_
 	}
 }
 
-void sriov_finish(const struct sysroot *sr, const struct devtab *t, const struct sriov_plan *sp, const struct sriov_outcome *out)
+void sriov_finish(const struct sysroot *sr, const struct devtab *t, const struct sriov_plan *sp, struct sriov_outcome *out)
 {
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct sriov_pf *x = &sp->v[i];
 		const struct pci_dev *pf = &t->v[x->pf];
 		if (out[i].res != SR_CREATED && out[i].res != SR_UNCHANGED)
 			continue;
-		(void)sr_writef(sr, pf->sriov_autoprobe == 0 ? "0" : "1", "sys/bus/pci/devices/%s/sriov_drivers_autoprobe", pf->name);
+		int r = sr_writef(sr, pf->sriov_autoprobe == 0 ? "0" : "1", "sys/bus/pci/devices/%s/sriov_drivers_autoprobe", pf->name);
+		if (r < 0) {
+			size_t l = strlen(out[i].message);
+			(void)snprintf(out[i].message + l, sizeof(out[i].message) - l, "; sriov_drivers_autoprobe NOT put back (%s): VFs added later get no driver",
+				       strerror(-r));
+		}
 		for (size_t k = 0; k < x->nvfs; k++)
 			if (x->vfs[k].exists && !x->vfs[k].to_vfio)
 				(void)sr_write(sr, "sys/bus/pci/drivers_probe", x->vfs[k].name);

@@ -48,4 +48,4 @@ const char *sriov_result_name(enum sriov_result r);
 void apply_sriov(const struct sysroot *sr, const struct devtab *t, struct sriov_plan *sp, const struct apply_opts *o, unsigned vf_timeout_ms, struct sriov_outcome *out);
 /* After the VFs' groups are bound: autoprobe back as it was, probe the VFs
  * left to the host. */
-void sriov_finish(const struct sysroot *sr, const struct devtab *t, const struct sriov_plan *sp, const struct sriov_outcome *out);
+void sriov_finish(const struct sysroot *sr, const struct devtab *t, const struct sriov_plan *sp, struct sriov_outcome *out);

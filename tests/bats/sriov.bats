@@ -106,3 +106,15 @@ SRIOV_TREE=$BATS_TEST_DIRNAME/../sysfs/trees/sriov.tree
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | grep -c ' ok$')" -ge 4 ]
 }
+
+@test "sriov apply: failing to put sriov_drivers_autoprobe back is recorded, not hidden" {
+	FBIN=${VFIO_EARLY_FAULTS_BIN:-$BATS_TEST_DIRNAME/../../build/san/vfio-early}
+	run env VFIO_EARLY_FAULT=nonsense "$FBIN" --sysroot / --config /nonexistent check
+	[[ "$output" == *"VFIO_EARLY_FAULT: cannot parse"* ]] || skip "$FBIN is not a fault-injection build (make san)"
+	tree "$(sed 's/^\(dev *02:00.0 .*\)sriov_numvfs=0/\1sriov_numvfs=2/' "$SRIOV_TREE")"
+	mkdir -p "$ROOT/sys/bus/pci/drivers/vfio-pci"
+	conf "option vf-timeout=20 bind-timeout=10" "sriov 02:00.0 vfs=2"
+	# the second autoprobe write is the one that puts it back ("1")
+	ASAN_OPTIONS=detect_leaks=0 VFIO_EARLY_FAULT="sriov_drivers_autoprobe 1:EBUSY" "$FBIN" --sysroot "$ROOT" --config "$CONF" apply
+	[[ "$(state '.sriov[0].message')" == *"sriov_drivers_autoprobe NOT put back (Device or resource busy)"* ]]
+}
