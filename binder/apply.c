@@ -19,13 +19,6 @@ uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 const char *dev_result_name(enum dev_result r)
 {
 	static const char *const n[] = { "bound", "already-bound", "skipped-bridge", "kept", "restored", "dirty", "planned" };
@@ -145,18 +138,21 @@ static void fail(struct group_outcome *go, const char *dev, const char *fmt, ...
 	va_end(ap);
 }
 
+/* Each endpoint of group g that is to be bound, with its device d and its
+ * outcome x. */
+#define FOR_EACH_BIND(k, g, t, go, d, x) \
+	for ((k) = 0; (k) < (g)->n; (k)++) \
+		if ((g)->devs[k].act == DA_BIND && ((d) = &(t)->v[(g)->devs[k].idx], (x) = &(go)->devs[k], 1))
+
 static void bind_group(const struct sysroot *sr, const struct devtab *t, const struct plan_group *g, const struct apply_opts *o, struct group_outcome *go, struct apply_result *res)
 {
+	const struct pci_dev *d;
+	struct dev_outcome *x;
 	size_t k;
 	int r;
 
 	/* 1. Remember, then claim every endpoint with driver_override. */
-	for (k = 0; k < g->n; k++) {
-		const struct plan_dev *pd = &g->devs[k];
-		const struct pci_dev *d = &t->v[pd->idx];
-		struct dev_outcome *x = &go->devs[k];
-		if (pd->act != DA_BIND)
-			continue;
+	FOR_EACH_BIND (k, g, t, go, d, x) {
 		r = scan_driver(sr, d->name, x->before_driver, sizeof(x->before_driver));
 		if (r == 0)
 			r = read_override(sr, d->name, x->before_override, sizeof(x->before_override));
@@ -184,13 +180,8 @@ static void bind_group(const struct sysroot *sr, const struct devtab *t, const s
 		return;
 	}
 	/* 3. Release from current drivers, then probe. */
-	for (k = 0; k < g->n; k++) {
-		const struct plan_dev *pd = &g->devs[k];
-		const struct pci_dev *d = &t->v[pd->idx];
-		struct dev_outcome *x = &go->devs[k];
+	FOR_EACH_BIND (k, g, t, go, d, x) {
 		char cur[DRV_MAX];
-		if (pd->act != DA_BIND)
-			continue;
 		if (scan_driver(sr, d->name, cur, sizeof(cur)) < 0)
 			cur[0] = '\0';
 		if (streq(cur, "vfio-pci"))
@@ -212,12 +203,7 @@ static void bind_group(const struct sysroot *sr, const struct devtab *t, const s
 			set_err(x, "drivers_probe", r); /* the driver link decides */
 	}
 	/* 4. Only the driver link tells the truth. */
-	for (k = 0; k < g->n; k++) {
-		const struct plan_dev *pd = &g->devs[k];
-		const struct pci_dev *d = &t->v[pd->idx];
-		struct dev_outcome *x = &go->devs[k];
-		if (pd->act != DA_BIND)
-			continue;
+	FOR_EACH_BIND (k, g, t, go, d, x) {
 		if (!wait_bound(sr, d->name, o->bind_timeout_ms, x->after_driver, sizeof(x->after_driver))) {
 			fail(go, d->name, "not on vfio-pci after %u ms (driver: %s)%s%s", o->bind_timeout_ms, x->after_driver[0] ? x->after_driver : "none",
 			     x->error[0] ? "; " : "", x->error);

@@ -8,7 +8,7 @@
 static bool allhex(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strchr("0123456789abcdefABCDEF", s[i]) || s[i] == '\0')
+		if (hexval(s[i]) < 0)
 			return false;
 	return true;
 }

@@ -100,18 +100,23 @@ int sr_read(const struct sysroot *sr, const char *path, char *buf, size_t size)
 	return (int)n;
 }
 
+/* A formatted sysfs path; too long is an error, never a truncated path. */
+static int fmt_path(char path[static 512], const char *fmt, va_list ap)
+{
+	int n = vsnprintf(path, 512, fmt, ap);
+	return n < 0 || n >= 512 ? -ENAMETOOLONG : 0;
+}
+
 int sr_readf(const struct sysroot *sr, char *buf, size_t size, const char *fmt, ...)
 {
 	char path[512];
 	va_list ap;
-	int n;
+	int r;
 
 	va_start(ap, fmt);
-	n = vsnprintf(path, sizeof(path), fmt, ap);
+	r = fmt_path(path, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
-	return sr_read(sr, path, buf, size);
+	return r < 0 ? r : sr_read(sr, path, buf, size);
 }
 
 int sr_read_all(const struct sysroot *sr, const char *path, size_t max, char **ret, size_t *ret_len)
@@ -227,14 +232,12 @@ int sr_writef(const struct sysroot *sr, const char *val, const char *fmt, ...)
 {
 	char path[512];
 	va_list ap;
-	int n;
+	int r;
 
 	va_start(ap, fmt);
-	n = vsnprintf(path, sizeof(path), fmt, ap);
+	r = fmt_path(path, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
-	return sr_write(sr, path, val);
+	return r < 0 ? r : sr_write(sr, path, val);
 }
 
 DIR *sr_opendir(const struct sysroot *sr, const char *path)

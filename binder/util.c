@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void default_oom(void)
 {
@@ -167,6 +168,17 @@ bool startswith(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int parse_hex(const char *s, size_t len, unsigned maxdigits, uint32_t *ret)
 {
 	uint32_t v = 0;
@@ -178,17 +190,10 @@ int parse_hex(const char *s, size_t len, unsigned maxdigits, uint32_t *ret)
 	if (len == 0 || len > maxdigits || len > 8)
 		return -EINVAL;
 	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		unsigned d;
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
+		int d = hexval(s[i]);
+		if (d < 0)
 			return -EINVAL;
-		v = v << 4 | d;
+		v = v << 4 | (unsigned)d;
 	}
 	*ret = v;
 	return 0;
@@ -240,22 +245,22 @@ int parse_hex64(const char *s, uint64_t *ret)
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
 	for (; s[i]; i++) {
-		char c = s[i];
-		unsigned d;
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
+		int d = hexval(s[i]);
+		if (d < 0)
 			return -EINVAL;
 		if (i >= 16)
 			return -ERANGE;
-		v = v << 4 | d;
+		v = v << 4 | (unsigned)d;
 	}
 	if (i == 0)
 		return -EINVAL;
 	*ret = v;
 	return 0;
+}
+
+void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }

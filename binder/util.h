@@ -44,6 +44,10 @@ void sl_free(struct strlist *l);
 
 bool streq(const char *a, const char *b);
 bool startswith(const char *s, const char *prefix);
+/* Bounded waits poll with this; EINTR resumes the rest of the sleep. */
+void sleep_ms(unsigned ms);
+/* 0-15 for a hex digit, -1 for anything else. */
+int hexval(char c);
 /* Parse an unsigned hex number of exactly 1..maxdigits digits, optional 0x. */
 int parse_hex(const char *s, size_t len, unsigned maxdigits, uint32_t *ret);
 char *strip(char *s);
