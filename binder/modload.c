@@ -2,13 +2,18 @@
 #include "modload.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <libkmod.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 struct logctx {
 	char *err;
 	size_t size;
+	char failed[512]; /* path of the last module the kernel refused */
 };
 
 static void kmod_log_capture(void *data, int priority, const char *file, int line, const char *fn, const char *format, va_list args)
@@ -17,6 +22,12 @@ static void kmod_log_capture(void *data, int priority, const char *file, int lin
 	(void)file;
 	(void)line;
 	(void)fn;
+	/* libkmod names the file it could not insert at INFO level only. */
+	if (priority == 6 && startswith(format, "Failed to insert module '")) {
+		const char *path = va_arg(args, const char *);
+		(void)snprintf(l->failed, sizeof(l->failed), "%s", path ? path : "");
+		return;
+	}
 	if (priority > 3 || !l->err || l->err[0])
 		return; /* keep the first error only; libkmod is chatty */
 	(void)vsnprintf(l->err, l->size, format, args);
@@ -38,13 +49,56 @@ static struct kmod_ctx *open_ctx(const struct sysroot *sr, const char *kver, str
 	if (!ctx)
 		return NULL;
 	kmod_set_log_fn(ctx, kmod_log_capture, lc);
-	kmod_set_log_priority(ctx, 3);
+	kmod_set_log_priority(ctx, 6);
 	return ctx;
+}
+
+/* The one compressed format the running kernel decompresses in finit_module
+ * ("xz", "zstd", "gzip"), or "" when it decompresses none (no file: before
+ * Linux 5.17, or CONFIG_MODULE_DECOMPRESS not set). */
+static void kernel_compression(const struct sysroot *sr, char *buf, size_t size)
+{
+	if (sr_read(sr, "sys/module/compression", buf, size) < 0)
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static const char *file_format(const char *path)
+{
+	unsigned char m[6] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : pread(fd, m, sizeof(m), 0);
+
+	if (fd >= 0)
+		(void)close(fd);
+	if (n >= 4 && !memcmp(m, "\x7f" "ELF", 4))
+		return "ELF";
+	if (n == 6 && !memcmp(m, "\xfd" "7zXZ\0", 6))
+		return "xz";
+	if (n >= 4 && !memcmp(m, "\x28\xb5\x2f\xfd", 4))
+		return "zstd";
+	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
+		return "gzip";
+	return "?";
+}
+
+/* libkmod has no decompressor here (ENOSYS): say which file, which format,
+ * what the kernel takes, and what to do. */
+static void explain_enosys(const struct sysroot *sr, const char *name, const char *path, char *err, size_t errsize)
+{
+	char kc[16];
+	const char *base = strrchr(path, '/');
+
+	kernel_compression(sr, kc, sizeof(kc));
+	(void)snprintf(err, errsize,
+		       "loading %s failed: %s is %s-compressed and this kernel decompresses %s; rebuild the initramfs "
+		       "with this vfio-early (its hook stores such modules decompressed)",
+		       name, base ? base + 1 : path, file_format(path), kc[0] ? kc : "no modules");
 }
 
 int modload(const struct sysroot *sr, const char *kver, const char *name, const char *options, char *err, size_t errsize)
 {
-	struct logctx lc = { err, errsize };
+	struct logctx lc = { .err = err, .size = errsize };
 	struct kmod_list *list = NULL, *it;
 	struct kmod_ctx *ctx;
 	int r, loaded = 0;
@@ -73,6 +127,8 @@ int modload(const struct sysroot *sr, const char *kver, const char *name, const 
 		r = kmod_module_probe_insert_module(m, KMOD_PROBE_IGNORE_COMMAND | KMOD_PROBE_IGNORE_LOADED, options, NULL, NULL, NULL);
 		if (r == 0 || r == -EEXIST)
 			loaded++;
+		else if (r == -ENOSYS && lc.failed[0])
+			explain_enosys(sr, kmod_module_get_name(m), lc.failed, err, errsize);
 		else if (!err[0])
 			(void)snprintf(err, errsize, "loading %s failed: %s", kmod_module_get_name(m), strerror(-r));
 		kmod_module_unref(m);
@@ -80,30 +136,4 @@ int modload(const struct sysroot *sr, const char *kver, const char *name, const 
 	kmod_module_unref_list(list);
 	kmod_unref(ctx);
 	return loaded ? 0 : (r < 0 ? r : -ENOENT);
-}
-
-int modlookup(const struct sysroot *sr, const char *kver, const char *name, char *ret_name, size_t size)
-{
-	char err[256] = "";
-	struct logctx lc = { err, sizeof(err) };
-	struct kmod_list *list = NULL;
-	struct kmod_ctx *ctx = open_ctx(sr, kver, &lc);
-	int r;
-
-	if (!ctx)
-		return -ENOENT;
-	r = kmod_module_new_from_lookup(ctx, name, &list);
-	if (r < 0 || !list) {
-		kmod_unref(ctx);
-		return -ENOENT;
-	}
-	struct kmod_module *m = kmod_module_get_module(list);
-	if (ret_name)
-		(void)snprintf(ret_name, size, "%s", kmod_module_get_name(m));
-	/* A module's path is NULL when it is built in. */
-	r = kmod_module_get_path(m) ? 0 : 1;
-	kmod_module_unref(m);
-	kmod_module_unref_list(list);
-	kmod_unref(ctx);
-	return r;
 }

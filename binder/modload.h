@@ -7,6 +7,3 @@
  * Only on the live root: with another --sysroot it returns -EROFS.
  * err gets a one-line explanation on failure. */
 int modload(const struct sysroot *sr, const char *kver, const char *name, const char *options, char *err, size_t errsize);
-/* KMOD state of a module for the sysroot's kernel, without loading:
- * 1 built in, 0 available as a module, -ENOENT not found, other -errno. */
-int modlookup(const struct sysroot *sr, const char *kver, const char *name, char *ret_name, size_t size);

@@ -30,6 +30,111 @@ VFIO_EARLY_MODULES="vfio vfio_iommu_type1 vfio_pci"
 # Without modules.softdep vfio_iommu_type1 is silently not loaded.
 VFIO_EARLY_KMOD_FILES="modules.dep.bin modules.alias.bin modules.symbols.bin modules.builtin.bin modules.softdep"
 
+# vfio_early_kernel_decompresses KVER -> "xz", "zstd" or "gzip" (the one
+# format that kernel decompresses in finit_module), "none", or "unknown" (no
+# kernel config found). From the kernel's config: MODULE_DECOMPRESS decodes
+# the format chosen by MODULE_COMPRESS_* (Linux 5.17 for gzip/xz, 6.2 zstd).
+vfio_early_kernel_decompresses()
+{
+	for _ve_cfg in "/boot/config-$1" "/lib/modules/$1/config" "/usr/lib/modules/$1/config"; do
+		[ -r "$_ve_cfg" ] || continue
+		if ! grep -qx 'CONFIG_MODULE_DECOMPRESS=y' "$_ve_cfg"; then
+			echo none
+			return 0
+		fi
+		for _ve_f in XZ:xz ZSTD:zstd GZIP:gzip; do
+			if grep -qx "CONFIG_MODULE_COMPRESS_${_ve_f%%:*}=y" "$_ve_cfg"; then
+				echo "${_ve_f#*:}"
+				return 0
+			fi
+		done
+		echo none
+		return 0
+	done
+	echo unknown
+}
+
+# vfio_early_file_format FILE -> elf, xz, zstd, gzip or unknown (by content:
+# libkmod and the kernel go by the magic bytes, never by the name).
+vfio_early_file_format()
+{
+	case $(od -An -tx1 -N6 "$1" 2> /dev/null | tr -d ' \n') in
+	7f454c46*) echo elf ;;
+	fd377a585a00) echo xz ;;
+	28b52ffd*) echo zstd ;;
+	1f8b*) echo gzip ;;
+	*) echo unknown ;;
+	esac
+}
+
+# vfio_early_module_names KVER: the modules the binder loads at boot (with
+# their dependencies and softdeps, as modprobe resolves them), one a line,
+# underscores for dashes.
+vfio_early_module_names()
+{
+	# shellcheck disable=SC2086 # a word list by design
+	modprobe -S "$1" --show-depends $VFIO_EARLY_MODULES 2> /dev/null |
+		sed -n 's|^insmod .*/\([^/]*\)\.ko[.a-z]* *$|\1|p' | tr - _ | sort -u
+}
+
+# vfio_early_fix_modules IMAGE_ROOT KVER
+# Make the modules the binder loads loadable by KVER inside the image. The
+# binder's libkmod has no decompressor: a compressed module goes to the kernel
+# as it is, which works only when the kernel decompresses that format. Any
+# other compressed one is stored decompressed under the same name (modules.dep
+# keeps pointing at it). Fails, saying why, when one is missing or cannot be
+# made loadable: an image that binds nothing must not look like one that works.
+vfio_early_fix_modules()
+{
+	_ve_root=$1 _ve_kver=$2
+	_ve_kfmt=$(vfio_early_kernel_decompresses "$_ve_kver")
+	_ve_names=" $(vfio_early_module_names "$_ve_kver" | tr '\n' ' ') "
+	_ve_mdir=$_ve_root/lib/modules/$_ve_kver
+	for _ve_m in $VFIO_EARLY_MODULES; do
+		case $_ve_names in
+		*" $_ve_m "*) ;;
+		*)
+			if ! grep -q "/$(echo "$_ve_m" | sed 's/_/[-_]/g')\.ko\$" "/lib/modules/$_ve_kver/modules.builtin" 2> /dev/null; then
+				echo "vfio-early: kernel $_ve_kver has no module $_ve_m (not in /lib/modules/$_ve_kver, not built in): vfio-early could not bind anything with it" >&2
+				return 1
+			fi
+			;;
+		esac
+	done
+	# find exits 0 even when nothing matches; the loop runs in a subshell,
+	# so its exit status is the pipeline's.
+	find "$_ve_mdir/" -name '*.ko*' -type f 2> /dev/null | while IFS= read -r _ve_f; do
+		_ve_n=${_ve_f##*/}
+		_ve_n=$(printf '%s' "${_ve_n%%.ko*}" | tr - _)
+		case $_ve_names in *" $_ve_n "*) ;; *) continue ;; esac
+		_ve_fmt=$(vfio_early_file_format "$_ve_f")
+		case $_ve_fmt in
+		elf) continue ;;
+		unknown)
+			echo "vfio-early: kernel $_ve_kver: ${_ve_f#"$_ve_root"} is neither ELF nor xz/zstd/gzip: cannot load it" >&2
+			exit 1
+			;;
+		esac
+		[ "$_ve_fmt" = "$_ve_kfmt" ] && continue
+		case $_ve_fmt in
+		xz) _ve_tool=xz ;;
+		zstd) _ve_tool=zstd ;;
+		gzip) _ve_tool=gzip ;;
+		esac
+		if ! command -v "$_ve_tool" > /dev/null; then
+			echo "vfio-early: kernel $_ve_kver decompresses modules: $_ve_kfmt; ${_ve_f##*/} is $_ve_fmt and $_ve_tool is not installed to unpack it: install $_ve_tool (Debian: apt-get install $([ "$_ve_tool" = xz ] && echo xz-utils || echo "$_ve_tool")), then rebuild" >&2
+			exit 1
+		fi
+		if ! "$_ve_tool" -dc < "$_ve_f" > "$_ve_f.vfio-early" || [ "$(vfio_early_file_format "$_ve_f.vfio-early")" != elf ]; then
+			rm -f "$_ve_f.vfio-early"
+			echo "vfio-early: kernel $_ve_kver: unpacking ${_ve_f#"$_ve_root"} ($_ve_fmt) failed" >&2
+			exit 1
+		fi
+		mv "$_ve_f.vfio-early" "$_ve_f" || exit 1
+		echo "vfio-early: kernel $_ve_kver decompresses modules: $_ve_kfmt; stored ${_ve_f##*/} ($_ve_fmt) decompressed" >&2
+	done
+}
+
 # True when this host wants vfio-early in its images: a config and a binary.
 # Without a config there is nothing to do at boot, so nothing is added.
 vfio_early_wanted()

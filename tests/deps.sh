@@ -1,15 +1,19 @@
 #!/bin/sh
 # Installs the Debian packages a step needs; idempotent, quiet when all are
 # there. Groups: build (the binary), check (unit, bats, lint), boot (QEMU
-# boot tests and make demo), bench, fuzz.
+# boot tests and make demo), distro (the Debian 13 boot matrix), bench, fuzz.
 # usage: tests/deps.sh GROUP...
 set -eu
 
 pkgs_build="make musl-tools gcc libc6-dev dpkg-dev xz-utils ca-certificates file"
-pkgs_check="bats jq strace shellcheck python3 valgrind cppcheck clang-tidy"
-pkgs_boot="qemu-system-x86 linux-image-amd64 initramfs-tools dracut-core busybox-static cpio e2fsprogs kmod udev systemd zstd jq"
+pkgs_check="bats jq strace shellcheck python3 valgrind cppcheck clang-tidy time"
+pkgs_boot="qemu-system-x86 linux-image-amd64 initramfs-tools dracut-core busybox-static cpio e2fsprogs kmod udev systemd zstd xz-utils jq"
+# The distro matrix: a Debian 13 userland made with debootstrap (tests/distro).
+pkgs_distro="debootstrap debian-archive-keyring util-linux"
 pkgs_bench="driverctl valgrind strace util-linux hyperfine"
-pkgs_fuzz="clang libclang-rt-14-dev"
+# libclang-rt-dev follows the release's default clang (14 on Debian 12, 19 on
+# Debian 13): no versioned name.
+pkgs_fuzz="clang libclang-rt-dev"
 
 want=""
 for g in "$@"; do
@@ -17,9 +21,10 @@ for g in "$@"; do
 	build) want="$want $pkgs_build" ;;
 	check) want="$want $pkgs_check" ;;
 	boot) want="$want $pkgs_boot" ;;
+	distro) want="$want $pkgs_distro" ;;
 	bench) want="$want $pkgs_bench" ;;
 	fuzz) want="$want $pkgs_fuzz" ;;
-	*) echo "deps.sh: unknown group '$g' (build check boot bench fuzz)" >&2; exit 100 ;;
+	*) echo "deps.sh: unknown group '$g' (build check boot distro bench fuzz)" >&2; exit 100 ;;
 	esac
 done
 

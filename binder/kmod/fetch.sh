@@ -1,5 +1,5 @@
 #!/bin/sh
-# Fetch Debian bookworm's kmod source package into OUT (default build/kmod),
+# Fetch Debian trixie's kmod source package (its upstream tarball only) into OUT (default build/kmod),
 # verify the upstream (.orig) tarball against the sha256 pinned in kmod.sha256,
 # and unpack it into OUT/src. Never touches /etc/apt: a private APT_CONFIG with
 # its own sources list, lists and cache lives under OUT/apt.
@@ -9,7 +9,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-build/kmod}
 pin_file=$here/kmod.sha256
-suite=${KMOD_SUITE:-bookworm}
+suite=${KMOD_SUITE:-trixie}
 mirror=${KMOD_MIRROR:-http://deb.debian.org/debian}
 keyring=${KMOD_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 
@@ -59,7 +59,9 @@ CONF
     export APT_CONFIG
     apt-get -q update >&2 || die "apt-get update (private config) failed"
     rm -f "$dl/$pin_name"
-    (cd "$dl" && apt-get -q source --download-only kmod >&2) ||
+    # --tar-only: the pinned sha256 is the trust anchor; the .dsc is not
+    # needed (and the archive does not always serve it).
+    (cd "$dl" && apt-get -q source --download-only --tar-only kmod >&2) ||
         die "apt-get source --download-only kmod failed"
     [ -f "$dl/$pin_name" ] || die "apt did not deliver $pin_name; got: $(ls "$dl")
 (suite $suite carries another kmod version: update kmod.sha256, see README)"

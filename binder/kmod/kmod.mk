@@ -1,4 +1,4 @@
-# libkmod (Debian bookworm kmod 30), static, for musl. GNU make fragment,
+# libkmod (Debian trixie's kmod 34.2), static, for musl. GNU make fragment,
 # included by the top-level Makefile, which sets CC (musl-gcc) and BUILD.
 #
 # Provides:
@@ -27,8 +27,12 @@ KMOD_CFLAGS := -I$(KMOD_DIR)/include
 KMOD_CC ?= $(CC)
 KMOD_BUILD_CFLAGS ?= -Os -ffunction-sections -fdata-sections -fno-common -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fvisibility=hidden -w
-KMOD_BUILD_CPPFLAGS := -include $(KMOD_MK_DIR)/config.h -I$(KMOD_SRC) \
-	-I$(KMOD_SRC)/libkmod
+# musl <= 1.2.4 declares basename() in <string.h>, 1.2.5 does not: ask the
+# compiler at hand (kmod's own meson build probes the same).
+KMOD_HAVE_BASENAME := $(shell printf '\043include <string.h>\nvoid *p = (void *)basename;\n' | \
+	$(KMOD_CC) -D_GNU_SOURCE -x c -c -o /dev/null - 2>/dev/null && echo 1 || echo 0)
+KMOD_BUILD_CPPFLAGS := -include $(KMOD_MK_DIR)/config.h -DHAVE_DECL_BASENAME=$(KMOD_HAVE_BASENAME) \
+	-I$(KMOD_SRC) -I$(KMOD_SRC)/libkmod
 
 KMOD_SOURCES := \
 	libkmod/libkmod.c \
@@ -42,7 +46,6 @@ KMOD_SOURCES := \
 	libkmod/libkmod-signature.c \
 	shared/array.c \
 	shared/hash.c \
-	shared/scratchbuf.c \
 	shared/strbuf.c \
 	shared/util.c
 KMOD_OBJS := $(addprefix $(KMOD_OBJDIR)/,$(KMOD_SOURCES:.c=.o))

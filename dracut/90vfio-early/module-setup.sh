@@ -8,6 +8,15 @@
 # Where the shared image logic lives; `make install` rewrites this default.
 : "${VFIO_EARLY_LIB:=/usr/share/vfio-early/vfio-early-image.sh}"
 
+vfio_early_source_lib() {
+    if [[ ! -r $VFIO_EARLY_LIB ]]; then
+        dfatal "vfio-early: $VFIO_EARLY_LIB is missing; reinstall vfio-early"
+        return 1
+    fi
+    # shellcheck source=hooks/vfio-early-image.sh
+    . "$VFIO_EARLY_LIB"
+}
+
 # called by dracut
 check() {
     # Included by default as soon as there is a config; never otherwise.
@@ -28,16 +37,20 @@ installkernel() {
     local hostonly=''
     # vfio_iommu_type1 arrives only through vfio's softdep: name it.
     instmods vfio vfio_iommu_type1 vfio_pci
+    # dracut runs this after install(), and checks its status. The binder's
+    # libkmod hands compressed modules to the kernel as they are: store
+    # decompressed those this kernel cannot decompress itself.
+    vfio_early_source_lib || return 1
+    # shellcheck disable=SC2154 # kernel is set by dracut
+    if ! vfio_early_fix_modules "$initdir" "$kernel"; then
+        dfatal "vfio-early: the vfio modules in this image could not be loaded at boot (see above); not building it"
+        return 1
+    fi
 }
 
 # called by dracut
 install() {
-    if [[ ! -r $VFIO_EARLY_LIB ]]; then
-        dfatal "vfio-early: $VFIO_EARLY_LIB is missing; reinstall vfio-early"
-        exit 1
-    fi
-    # shellcheck source=hooks/vfio-early-image.sh
-    . "$VFIO_EARLY_LIB"
+    vfio_early_source_lib || exit 1
 
     # dracut 059 ignores install()'s return value (module_install's status is
     # not checked), so a broken config would silently give an image without
