@@ -73,7 +73,7 @@ vfio_early_file_format()
 vfio_early_module_names()
 {
 	# shellcheck disable=SC2086 # a word list by design
-	modprobe -S "$1" --show-depends $VFIO_EARLY_MODULES 2> /dev/null |
+	modprobe -a -S "$1" --show-depends $VFIO_EARLY_MODULES 2> /dev/null |
 		sed -n 's|^insmod .*/\([^/]*\)\.ko[.a-z]* *$|\1|p' | tr - _ | sort -u
 }
 

@@ -19,16 +19,29 @@ INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
 DRACUT_MODULES_DIR  ?= /usr/lib/dracut/modules.d
 VFIO_EARLY_DATADIR  ?= $(PREFIX)/share/vfio-early
 BOOT_ARGS ?=
+# The distro matrix: the same scenarios inside a debootstrap'd userland of
+# each release here (its kernel, generators and QEMU), beside the host's.
+BOOT_DISTROS ?= trixie
 
-CHECK_EXTRA += boot-lint boot-check
+CHECK_EXTRA += boot-lint boot-check boot-check-distros
 INSTALL_EXTRA += install-hooks
 UNINSTALL_EXTRA += uninstall-hooks
-DEPS_GROUPS += boot
-.PHONY: boot-check boot-lint demo demo-run install-hooks uninstall-hooks
+DEPS_GROUPS += boot distro
+.PHONY: boot-check boot-check-distros boot-lint demo demo-run install-hooks uninstall-hooks
 
 boot-check: $(BIN)
 	VFIO_EARLY_BIN=$(abspath $(BIN)) BOOT_OUT=$(abspath $(BUILD))/boot \
 		bash tests/boot/run.sh $(BOOT_ARGS)
+
+# tests/distro/root.sh makes (or reuses) build/distro/SUITE and runs the
+# harness chrooted into it; the repository is bound at the same path inside.
+boot-check-distros: $(BIN)
+	@for d in $(BOOT_DISTROS); do \
+		sh tests/distro/root.sh $$d > /dev/null || exit 1; \
+		sh tests/distro/root.sh $$d run env VFIO_EARLY_BIN=$(abspath $(BIN)) \
+			BOOT_OUT=$(abspath $(BUILD))/boot-$$d $(if $(BOOT_JOBS),BOOT_JOBS=$(BOOT_JOBS)) \
+			bash $(abspath tests/boot/run.sh) $(BOOT_ARGS) || exit 1; \
+	done
 
 # The hooks and boot scripts are POSIX sh (dash); the dracut modules and the
 # harness bash. Run from the top dir: the source= directives are relative.
@@ -40,6 +53,7 @@ boot-lint:
 		tests/boot/guest/dracut/99vfiotest/native-first.sh tests/boot/guest/dracut/99vfiotest/vfiotest-*.sh
 	shellcheck -x dracut/90vfio-early/module-setup.sh tests/boot/guest/dracut/99vfiotest/module-setup.sh \
 		tests/boot/lib.sh tests/boot/run.sh tests/boot/demo.sh tests/boot/scenarios/*.sh
+	shellcheck -s sh tests/distro/root.sh
 
 # A fresh Debian 12 machine: install what the build and QEMU need first.
 demo:

@@ -26,6 +26,11 @@ die() { say "boot: $*"; exit 1; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
+# The Debian release the generators and the kernel come from: the host's,
+# or the debootstrap tree's when run through tests/distro/root.sh.
+# shellcheck disable=SC2034 # read by run.sh
+DISTRO=$(. /etc/os-release && printf '%s\n' "${VERSION_CODENAME:-unknown}")
+
 # The newest kernel that has both a vmlinuz in /boot and its modules
 # (Debian's linux-image-amd64), or $BOOT_KVER.
 find_kernel() {
@@ -89,6 +94,10 @@ prepare_generators() {
 	cp -a "$dest/usr/share/initramfs-tools/hooks/vfio-early" "$it/hooks/vfio-early"
 	cp -a "$dest/usr/share/initramfs-tools/scripts/init-top/00-vfio-early" "$it/scripts/init-top/00-vfio-early"
 	cp -a "$GUEST/initramfs-tools/." "$it/"
+	# The distribution's default (MODULES=most) in a second config dir, for
+	# the scenarios that set IT_MODULES=most.
+	cp -a "$it" "$it-most"
+	printf 'MODULES=most\nBUSYBOX=y\nCOMPRESS=zstd\n' > "$it-most/conf.d/zz-vfiotest"
 	# dracut: a private dracutbasedir (dracut reads it from the environment)
 	# with our module and the test-only one in modules.d/.
 	cp -a /usr/lib/dracut "$db"
@@ -108,6 +117,7 @@ prepare_generators() {
 image_base() { # GEN CONFIG_FILE [SYSROOT] -> path without suffix
 	local key
 	key=$(hash_of "$1" "$KVER" "$2" "sysroot=${3:-}" ${3:+"$3"} "$BIN" "mode=${DRACUT_MODE:-}" \
+		"it=${IT_MODULES:-list}" "prep=${MODULES_PREP:-}" \
 		"$REPO/hooks" "$REPO/initramfs-tools" "$REPO/dracut" "$GUEST" "$VFIOTEST_MODULES")
 	printf '%s\n' "$OUT/images/$1-$key"
 }
@@ -128,10 +138,10 @@ build_image() {
 	t0=$(now)
 	case $gen in
 	initramfs-tools)
-		env TMPDIR="$OUT/tmp" VFIO_EARLY_LIB="$VFIO_EARLY_LIB" \
+		with_modules_prep env TMPDIR="$OUT/tmp" VFIO_EARLY_LIB="$VFIO_EARLY_LIB" \
 			VFIO_EARLY_BINARY="$BIN" VFIO_EARLY_CONFIG="$cfg" VFIO_EARLY_SYSROOT="$sysroot" \
 			VFIOTEST_GUEST="$GUEST" \
-			mkinitramfs -d "$OUT/gen/initramfs-tools" -o "$img.tmp" "$KVER" > "$log" 2>&1
+			mkinitramfs -d "$OUT/gen/initramfs-tools$([[ ${IT_MODULES:-list} == most ]] && echo -most)" -o "$img.tmp" "$KVER" > "$log" 2>&1
 		rc=$?
 		;;
 	dracut | dracut-shell)
@@ -140,7 +150,7 @@ build_image() {
 		# DRACUT_MODE=hostonly: what Fedora/RHEL build by default (the
 		# host's own command line is left out: it names the host's root).
 		[[ ${DRACUT_MODE:-} == hostonly ]] && mode=(--hostonly --no-hostonly-cmdline)
-		env dracutbasedir="$OUT/gen/dracut" VFIO_EARLY_LIB="$VFIO_EARLY_LIB" \
+		with_modules_prep env dracutbasedir="$OUT/gen/dracut" VFIO_EARLY_LIB="$VFIO_EARLY_LIB" \
 			VFIO_EARLY_BINARY="$BIN" VFIO_EARLY_CONFIG="$cfg" VFIO_EARLY_SYSROOT="$sysroot" \
 			VFIOTEST_GUEST="$GUEST" \
 			dracut "${mode[@]}" --conf /dev/null --confdir "$OUT/gen/dracut.conf.d" \
@@ -166,6 +176,52 @@ build_image() {
 	mv "$img.tmp" "$img"
 	say "  built $gen image in $(since "$t0") s ($(du -k "$img" | cut -f1) KiB)"
 	printf '%s\n' "$img"
+}
+
+# with_modules_prep CMD...: run CMD (a generator) with /lib/modules/$KVER as
+# MODULES_PREP wants it, through an overlay in a private mount namespace: the
+# real tree is never changed, and the mount goes with the namespace.
+#   recompress-zstd  the vfio modules (with their dependencies and softdeps)
+#                    recompressed as .ko.zst, depmod re-run: a format the
+#                    kernel cannot decompress (6.1: none; 6.12: only xz)
+#   no-vfio-pci      vfio-pci removed, depmod re-run: nothing could bind
+with_modules_prep() {
+	[[ -z ${MODULES_PREP:-} ]] && {
+		"$@"
+		return
+	}
+	local ov rc
+	ov=$(mktemp -d "$OUT/tmp/overlay.XXXXXX")
+	mkdir -p "$ov/upper" "$ov/work"
+	# shellcheck disable=SC2016 # the script's own variables
+	unshare --mount --propagation private -- bash -euc '
+		kver=$1 ov=$2 prep=$3
+		shift 3
+		mount -t overlay overlay -o "lowerdir=/lib/modules/$kver,upperdir=$ov/upper,workdir=$ov/work" "/lib/modules/$kver"
+		files=$(modprobe -a -S "$kver" --show-depends vfio_pci vfio_iommu_type1 | sed -n "s/^insmod \([^ ]*\).*/\1/p" | sort -u)
+		for m in $files; do
+			case $prep in
+			recompress-zstd)
+				case $m in
+				*.ko) cat "$m" ;;
+				*.ko.xz) xz -dc "$m" ;;
+				*.ko.zst) zstd -qdc "$m" ;;
+				*.ko.gz) gzip -dc "$m" ;;
+				esac | zstd -q -o "${m%.ko*}.ko.zst.tmp"
+				rm -f "$m"
+				mv "${m%.ko*}.ko.zst.tmp" "${m%.ko*}.ko.zst"
+				;;
+			no-vfio-pci)
+				case ${m##*/} in vfio-pci.ko*) rm -f "$m" ;; esac
+				;;
+			*) echo "with_modules_prep: unknown MODULES_PREP=$prep" >&2; exit 1 ;;
+			esac
+		done
+		depmod -a "$kver"
+		"$@"' bash "$KVER" "$ov" "$MODULES_PREP" "$@"
+	rc=$?
+	rm -rf "$ov"
+	return $rc
 }
 
 # build_rootfs CONFIG_FILE -> prints the path of a small ext4 root image:

@@ -35,11 +35,13 @@ esac
 PKGS="bash busybox-static ca-certificates coreutils cpio dracut-core e2fsprogs file gcc jq kmod libc6-dev
 linux-image-amd64 make musl-tools procps qemu-system-x86 systemd udev util-linux xz-utils zstd
 initramfs-tools gzip"
+# shellcheck disable=SC2086 # PKGS is a word list
 pkgs_key=$(printf '%s\n' $PKGS | LC_ALL=C sort -u | tr '\n' ' ')
 
 # in_root CMD...: private mount namespace, mounts, chroot. The mounts vanish
 # with the namespace (no umount to forget on failure).
 in_root() {
+	# shellcheck disable=SC2016 # the script's own variables
 	unshare --mount --propagation private -- sh -eu -c '
 		root=$1 repo=$2
 		shift 2
