@@ -137,6 +137,57 @@ static void eval_modules(const struct hostfacts *h, const char *kver, struct fin
 	}
 }
 
+/* How kernel k's vfio modules load at boot: "plain", "kernel-decompresses",
+ * "hook-unpacks" (the image hook stores them decompressed), "unknown". */
+static const char *kernel_load_path(const struct kernel_facts *k)
+{
+	if (!k->modfmt[0])
+		return "unknown";
+	if (streq(k->modfmt, "none"))
+		return "plain";
+	if (streq(k->modfmt, k->kdecomp))
+		return "kernel-decompresses";
+	return "hook-unpacks";
+}
+
+/* The image of the running kernel, as read: can the binder load its
+ * vfio-pci? NULL when it can (or when the image tells nothing). */
+static const char *image_module_problem(const struct hostfacts *h, const struct kernel_facts *k)
+{
+	const char *f = h->img.vfio_pci_format;
+	/* No /boot at all (inside the initramfs, a container): what the binder
+	 * would load from here is the file in lib/modules itself. */
+	if (h->img.state == IMG_NO_BOOT)
+		f = k->filefmt;
+	else if (h->img.state != IMG_READ || !h->img.has_vfio_pci)
+		return NULL;
+	if (!f[0] || streq(f, "elf"))
+		return NULL;
+	return streq(f, k->kdecomp) ? NULL : f;
+}
+
+static void eval_kernels(const struct hostfacts *h, struct findings *out)
+{
+	char rem[256];
+
+	for (size_t i = 0; i < h->nkern; i++) {
+		const struct kernel_facts *k = &h->kern[i];
+		const char *bad = k->running ? image_module_problem(h, k) : NULL;
+		(void)snprintf(rem, sizeof(rem), REBUILD_IMAGE " with this vfio-early installed (its hook unpacks them)", k->kver, k->kver);
+		if (bad) {
+			findings_add(out, SEV_ERROR, "vfio-modules-unloadable", "host", rem,
+				     "%s%s: vfio-pci is %s-compressed and kernel %s decompresses %s: vfio-early cannot load it, boot binds nothing",
+				     h->img.state == IMG_READ ? "/" : "/lib/modules/", h->img.state == IMG_READ ? h->img.path : k->kver, bad, k->kver,
+				     k->kdecomp[0] && !streq(k->kdecomp, "none") ? k->kdecomp : "no modules");
+		} else if (k->has_image && streq(kernel_load_path(k), "hook-unpacks")) {
+			findings_add(out, SEV_INFO, "vfio-modules-unpacked", "host", rem,
+				     "kernel %s: vfio modules are %s-compressed and the kernel decompresses %s: the image hook stores them decompressed "
+				     "(an image built without it binds nothing)",
+				     k->kver, k->modfmt, k->kdecomp[0] ? k->kdecomp : "an unknown format (no config in /boot)");
+		}
+	}
+}
+
 static bool same_bytes(const char *a, size_t an, const char *b, size_t bn)
 {
 	return an == bn && (!an || !memcmp(a, b, an));
@@ -241,6 +292,7 @@ void doctor_eval(const struct hostfacts *h, const struct devtab *t, const struct
 		eval_iommu_on(h, out);
 	eval_modules(h, t->kver, out);
 	eval_image(h, t->kver, wanted || h->config_read, out);
+	eval_kernels(h, out);
 	for (size_t i = 0; i < h->ntg; i++)
 		eval_target(h, &h->tg[i], &t->v[h->tg[i].idx], out);
 	for (size_t i = 0; i < p->n; i++)
@@ -298,7 +350,21 @@ void doctor_json_host(const struct hostfacts *h, struct json *j)
 		json_bool(j, "vfio_pci", f->has_vfio_pci);
 	}
 	json_str(j, "config", image_config_name(h));
+	json_str(j, "vfio_pci_format", f->state == IMG_READ && f->vfio_pci_format[0] ? f->vfio_pci_format : NULL);
 	json_end_obj(j);
+	json_begin_arr(j, "kernels");
+	for (size_t i = 0; i < h->nkern; i++) {
+		const struct kernel_facts *k = &h->kern[i];
+		json_begin_obj(j, NULL);
+		json_str(j, "kernel", k->kver);
+		json_bool(j, "running", k->running);
+		json_bool(j, "image", k->has_image);
+		json_str(j, "module_compression", k->modfmt[0] ? k->modfmt : NULL);
+		json_str(j, "kernel_decompresses", k->kdecomp[0] ? k->kdecomp : NULL);
+		json_str(j, "vfio_modules_load", kernel_load_path(k));
+		json_end_obj(j);
+	}
+	json_end_arr(j);
 	json_begin_arr(j, "framebuffers");
 	for (size_t i = 0; i < h->nfb; i++) {
 		json_begin_obj(j, NULL);
@@ -341,4 +407,9 @@ void doctor_text(const struct hostfacts *h, struct strbuf *sb)
 		sb_printf(sb, "initramfs: /%s: unknown (%s)\n", f->path, f->why);
 	else if (f->state == IMG_MISSING)
 		sb_printf(sb, "initramfs: none for this kernel in /boot\n");
+	for (size_t i = 0; i < h->nkern; i++) {
+		const struct kernel_facts *k = &h->kern[i];
+		sb_printf(sb, "kernel %s%s: modules %s, kernel decompresses %s, image %s: vfio modules load %s\n", k->kver, k->running ? " (running)" : "",
+			  k->modfmt[0] ? k->modfmt : "?", k->kdecomp[0] ? k->kdecomp : "?", k->has_image ? "yes" : "no", kernel_load_path(k));
+	}
 }

@@ -37,9 +37,23 @@ struct initrd_facts {
 	bool has_binary;        /* .../sbin/vfio-early */
 	bool has_boot_script;   /* initramfs-tools init-top script or dracut pre-udev hook */
 	bool has_vfio_pci, has_vfio, has_type1; /* module files, any compression */
+	char vfio_pci_format[8]; /* by content: "elf", "xz", "zstd", "gzip", "?" */
 	bool has_config;
 	char *config;           /* etc/vfio-early.conf in the image (owned) */
 	size_t config_len;
+};
+
+/* One kernel in lib/modules: how its vfio modules reach it at boot. The
+ * binder's libkmod has no decompressor: a module loads when it is plain ELF
+ * or in the one format the kernel decompresses (finit_module with
+ * MODULE_INIT_COMPRESSED_FILE); the image hooks unpack the others. */
+struct kernel_facts {
+	char kver[65];
+	bool running;           /* the sysroot's own kernel (t.kver) */
+	bool has_image;         /* boot/initrd.img-K or boot/initramfs-K.img */
+	char modfmt[8];         /* vfio-pci in modules.dep: "none" (.ko), "xz", "zstd", "gzip"; "" not listed */
+	char kdecomp[8];        /* what the kernel decompresses: "xz", "zstd", "gzip", "none"; "" unknown */
+	char filefmt[8];        /* running kernel: vfio-pci's file in lib/modules by content ("elf", "xz", ...) */
 };
 
 struct fb_range {
@@ -71,6 +85,8 @@ struct hostfacts {
 	char *config;
 	size_t config_len;
 	struct initrd_facts img;
+	struct kernel_facts *kern;
+	size_t nkern;
 	struct target_facts *tg;
 	size_t ntg;
 };
@@ -97,6 +113,9 @@ void doctor_free(struct run *r);
 /* initrd.c: lists an initramfs image (early uncompressed cpio parts, then
  * a compressed main archive read through an external decompressor). */
 void initrd_read(int fd, struct initrd_facts *ret);
+/* A module file's format from its first 6 bytes: "elf", "xz", "zstd",
+ * "gzip" or "?". */
+const char *module_format(const unsigned char m[6]);
 
 /* doctor.c (pure). */
 bool doctor_is_target(const struct plan_dev *pd, const struct pci_dev *d);

@@ -180,6 +180,116 @@ static void read_iomem(const struct sysroot *sr, struct hostfacts *h)
 	free(text);
 }
 
+static int kernel_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kernel_facts *)a)->kver, ((const struct kernel_facts *)b)->kver);
+}
+
+/* A whole line of a kernel config. */
+static bool config_has(const char *cfg, const char *line)
+{
+	size_t n = strlen(line);
+	for (const char *p = cfg; (p = strstr(p, line)); p += n)
+		if ((p == cfg || p[-1] == '\n') && (p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+/* The format chosen by CONFIG_MODULE_COMPRESS_* when MODULE_DECOMPRESS=y
+ * ("none" without it), "" when the config is not there. */
+static void config_decomp(const struct sysroot *sr, const char *kver, char *ret, size_t size)
+{
+	static const char *const fmts[][2] = { { "XZ", "xz" }, { "ZSTD", "zstd" }, { "GZIP", "gzip" } };
+	char path[160], *cfg = NULL, key[40];
+
+	ret[0] = '\0';
+	(void)snprintf(path, sizeof(path), "boot/config-%s", kver);
+	if (sr_read_all(sr, path, 4u << 20, &cfg, NULL) < 0) {
+		(void)snprintf(path, sizeof(path), "lib/modules/%s/config", kver);
+		if (sr_read_all(sr, path, 4u << 20, &cfg, NULL) < 0)
+			return;
+	}
+	(void)snprintf(ret, size, "none");
+	if (config_has(cfg, "CONFIG_MODULE_DECOMPRESS=y"))
+		for (size_t i = 0; i < ARRAY_SIZE(fmts); i++) {
+			(void)snprintf(key, sizeof(key), "CONFIG_MODULE_COMPRESS_%s=y", fmts[i][0]);
+			if (config_has(cfg, key))
+				(void)snprintf(ret, size, "%s", fmts[i][1]);
+		}
+	free(cfg);
+}
+
+/* vfio-pci's file suffix in modules.dep ("none", "xz", "zstd", "gzip") and,
+ * when want_content, the format of the file itself (by its first bytes). */
+static void dep_format(const struct sysroot *sr, const char *kver, bool want_content, struct kernel_facts *k)
+{
+	static const char *const sfx[][2] = { { ".ko:", "none" }, { ".ko.xz:", "xz" }, { ".ko.zst:", "zstd" }, { ".ko.gz:", "gzip" } };
+	char path[512], *dep = NULL, *p, *s;
+
+	(void)snprintf(path, sizeof(path), "lib/modules/%s/modules.dep", kver);
+	if (sr_read_all(sr, path, 32u << 20, &dep, NULL) < 0)
+		return;
+	/* The module's own line: "kernel/drivers/vfio/pci/vfio-pci.ko.xz: ..." */
+	for (p = dep; (p = strstr(p, "/vfio-pci.ko")); p++) {
+		for (s = p; s > dep && s[-1] != '\n' && s[-1] != ' '; s--)
+			;
+		if (s != dep && s[-1] == ' ')
+			continue; /* another module's dependency */
+		for (size_t i = 0; i < ARRAY_SIZE(sfx); i++)
+			if (startswith(p + strlen("/vfio-pci"), sfx[i][0]))
+				(void)snprintf(k->modfmt, sizeof(k->modfmt), "%s", sfx[i][1]);
+		if (want_content) {
+			unsigned char m[6];
+			int fd;
+			(void)snprintf(path, sizeof(path), "lib/modules/%s/%.*s", kver, (int)strcspn(s, ":"), s);
+			if ((fd = sr_open(sr, path, O_RDONLY)) >= 0) {
+				if (pread(fd, m, sizeof(m), 0) == (ssize_t)sizeof(m))
+					(void)snprintf(k->filefmt, sizeof(k->filefmt), "%s", module_format(m));
+				(void)close(fd);
+			}
+		}
+		break;
+	}
+	free(dep);
+}
+
+/* Every kernel with modules in the sysroot: module format, what the kernel
+ * decompresses (the running one says it in sys/module/compression; its
+ * absence with sys/module present means none), whether it has an image. */
+static void read_kernels(const struct sysroot *sr, const char *running, struct hostfacts *h)
+{
+	DIR *d = sr_opendir(sr, "lib/modules");
+	struct dirent *e;
+	size_t cap = 0;
+
+	while (d && (e = readdir(d))) {
+		struct kernel_facts *k;
+		char path[200], buf[8];
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof(k->kver))
+			continue;
+		GROW(h->kern, cap, h->nkern);
+		k = &h->kern[h->nkern++];
+		memset(k, 0, sizeof(*k));
+		(void)snprintf(k->kver, sizeof(k->kver), "%.64s", e->d_name);
+		k->running = streq(k->kver, running);
+		(void)snprintf(path, sizeof(path), "boot/initrd.img-%s", k->kver);
+		k->has_image = sr_exists(sr, path);
+		(void)snprintf(path, sizeof(path), "boot/initramfs-%s.img", k->kver);
+		k->has_image = k->has_image || sr_exists(sr, path);
+		dep_format(sr, k->kver, k->running, k);
+		if (k->running && sr_read(sr, "sys/module/compression", buf, sizeof(buf)) > 0)
+			(void)snprintf(k->kdecomp, sizeof(k->kdecomp), "%.7s", buf);
+		else if (k->running && sr_exists(sr, "sys/module"))
+			(void)snprintf(k->kdecomp, sizeof(k->kdecomp), "none");
+		else
+			config_decomp(sr, k->kver, k->kdecomp, sizeof(k->kdecomp));
+	}
+	if (d)
+		(void)closedir(d);
+	if (h->nkern > 1)
+		qsort(h->kern, h->nkern, sizeof(h->kern[0]), kernel_cmp);
+}
+
 static void read_image(const struct sysroot *sr, const char *kver, struct initrd_facts *f)
 {
 	const char *names[] = { "boot/initrd.img-%s", "boot/initramfs-%s.img" };
@@ -260,6 +370,7 @@ void hostfacts_read(const struct run *r, struct hostfacts *h)
 	if (!r->config_missing)
 		h->config_read = read_path(r->config_path, 1u << 20, &h->config, &h->config_len) >= 0;
 	read_image(&r->sr, r->t.kver, &h->img);
+	read_kernels(&r->sr, r->t.kver, h);
 	for (size_t i = 0; i < r->plan.n; i++)
 		for (size_t k = 0; k < r->plan.g[i].n; k++) {
 			const struct plan_dev *pd = &r->plan.g[i].devs[k];
@@ -280,6 +391,7 @@ void hostfacts_free(struct hostfacts *h)
 	free(h->config);
 	free(h->img.config);
 	free(h->tg);
+	free(h->kern);
 	memset(h, 0, sizeof(*h));
 }
 

@@ -98,6 +98,19 @@ static bool module_is(const char *base, const char *mod)
 	return startswith(base + n, ".ko");
 }
 
+const char *module_format(const unsigned char m[6])
+{
+	if (!memcmp(m, "\x7f" "ELF", 4))
+		return "elf";
+	if (!memcmp(m, "\xfd" "7zXZ", 6))
+		return "xz";
+	if (!memcmp(m, "\x28\xb5\x2f\xfd", 4))
+		return "zstd";
+	if (m[0] == 0x1f && m[1] == 0x8b)
+		return "gzip";
+	return "?";
+}
+
 static void note_entry(struct initrd_facts *f, const char *name, uint32_t mode)
 {
 	const char *base = strrchr(name, '/');
@@ -144,7 +157,14 @@ static int cpio_walk(struct rd *r, struct initrd_facts *f)
 		while (*n == '/' || startswith(n, "./"))
 			n += *n == '/' ? 1 : 2;
 		note_entry(f, n, mode);
-		if (streq(n, "etc/vfio-early.conf") && (mode & 0170000) == 0100000 && size <= CONF_MAX) {
+		const char *b = strrchr(n, '/');
+		if (module_is(b ? b + 1 : n, "vfio_pci") && (mode & 0170000) == 0100000 && size >= 6) {
+			/* What the kernel will be handed: the content decides. */
+			unsigned char m[6];
+			if ((e = rd_take(r, m, sizeof(m))) < 0 || (e = rd_take(r, NULL, size - sizeof(m))) < 0)
+				return e == -ENODATA ? -EBADMSG : e;
+			(void)snprintf(f->vfio_pci_format, sizeof(f->vfio_pci_format), "%s", module_format(m));
+		} else if (streq(n, "etc/vfio-early.conf") && (mode & 0170000) == 0100000 && size <= CONF_MAX) {
 			free(f->config);
 			f->config = xmalloc((size_t)size + 1);
 			f->config_len = size;

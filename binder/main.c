@@ -280,6 +280,15 @@ static int cmd_check(struct run *r, bool json)
 	return status;
 }
 
+/* SR-IOV steps that failed in this run (0 before apply). */
+size_t sriov_failed(const struct run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; r->so && i < r->sp.n; i++)
+		n += r->so[i].res == SR_FAILED;
+	return n;
+}
+
 static int cmd_apply(struct run *r)
 {
 	struct apply_opts o = { 0 };
@@ -336,8 +345,11 @@ out:
 	if (o.disabled)
 		kmsg_log(r, 6, "done in %llu us: bound nothing (%s); record in /%s", (unsigned long long)(r->t_end - r->t_start), o.disabled_why, STATE_FILE);
 	else
-		kmsg_log(r, 6, "done in %llu us: %zu group(s) bound, %zu already, %zu refused, %zu failed%s; record in /%s", (unsigned long long)(r->t_end - r->t_start),
-			 r->res.nbound, r->res.nalready, r->res.nrefused, r->res.nfailed, r->cl.dryrun ? " (dry run)" : "", STATE_FILE);
+		/* An SR-IOV step that failed (no PF driver, no VFs) is a failure
+		 * like a group that did not bind: the summary counts both. */
+		kmsg_log(r, 6, "done in %llu us: %zu group(s) bound, %zu already, %zu refused, %zu failed%s%s; record in /%s",
+			 (unsigned long long)(r->t_end - r->t_start), r->res.nbound, r->res.nalready, r->res.nrefused, r->res.nfailed + sriov_failed(r),
+			 sriov_failed(r) ? " (SR-IOV steps included)" : "", r->cl.dryrun ? " (dry run)" : "", STATE_FILE);
 	record_write(r);
 	return EXIT_OK;
 }

@@ -179,6 +179,7 @@ void report_json(const struct run *r, struct json *j)
 	if (r->have_res) {
 		json_int(j, "groups_bound", (long long)r->res.nbound);
 		json_int(j, "groups_failed", (long long)r->res.nfailed);
+		json_int(j, "sriov_failed", (long long)sriov_failed(r));
 		json_str(j, "vfio_load_error", r->res.load_error[0] ? r->res.load_error : NULL);
 		json_int(j, "start_monotonic_us", (long long)r->t_start);
 	}

@@ -55,3 +55,4 @@ void log_apply(const struct run *r);
  * route, computed from the sysroot. */
 void protected_compute(const struct sysroot *sr, struct protlist *ret, struct strlist *notes);
 int cmd_status(struct run *r, bool json);
+size_t sriov_failed(const struct run *r);

@@ -13,7 +13,7 @@ struct recorded {
 
 /* The record is our own output (report.c, pretty-printed): every device
  * object has "address" before "result" and no nested objects. */
-static size_t read_record(const struct run *r, struct recorded **ret, bool *found)
+static size_t read_record(const struct run *r, struct recorded **ret, bool *found, char **ret_text)
 {
 	char *text = NULL, *groups, *p;
 	struct recorded *v = NULL;
@@ -35,9 +35,24 @@ static size_t read_record(const struct run *r, struct recorded **ret, bool *foun
 		GROW(v, cap, n);
 		v[n++] = x;
 	}
-	free(text);
+	*ret_text = text;
 	*ret = v;
 	return n;
+}
+
+/* The record's "result" of the SR-IOV step for PF, "-" when none. The
+ * "sriov" array comes after "groups"; each PF object starts with "pf". */
+static const char *recorded_sriov(const char *text, const char *pf)
+{
+	static char res[24];
+	char key[PCI_ADDR_MAX + 16];
+	const char *p = text ? strstr(text, "\"sriov\": [") : NULL;
+
+	(void)snprintf(key, sizeof(key), "\"pf\": \"%s\"", pf);
+	if (!p || !(p = strstr(p, key)) || !(p = strstr(p, "\"result\": \"")))
+		return "-";
+	copy_until(res, sizeof(res), p + 11, '"');
+	return res;
 }
 
 static const char *recorded_result(const struct recorded *v, size_t n, const char *addr)
@@ -51,8 +66,9 @@ static const char *recorded_result(const struct recorded *v, size_t n, const cha
 int cmd_status(struct run *r, bool json)
 {
 	struct recorded *rec = NULL;
+	char *text = NULL;
 	bool found;
-	size_t nrec = read_record(r, &rec, &found);
+	size_t nrec = read_record(r, &rec, &found, &text);
 	size_t mismatches = 0, extra = 0;
 	struct json j = { .pretty = true };
 
@@ -110,6 +126,32 @@ int cmd_status(struct run *r, bool json)
 			       recorded_result(rec, nrec, d->name), state);
 		}
 	}
+	/* SR-IOV: VFs that exist are devices above; VFs that were never
+	 * created (PF driver missing, numvfs refused) show only here. */
+	if (json) {
+		json_end_arr(&j);
+		json_begin_arr(&j, "sriov");
+	} else if (r->sp.n) {
+		printf("\n%-12s  %-8s  %-8s  %-14s  %s\n", "SR-IOV PF", "NUMVFS", "CONFIG", "BOOT", "STATE");
+	}
+	for (size_t i = 0; i < r->sp.n; i++) {
+		const struct sriov_pf *x = &r->sp.v[i];
+		const struct pci_dev *pf = &r->t.v[x->pf];
+		const char *boot = recorded_sriov(text, pf->name);
+		bool ok = x->refused || pf->sriov_num == (int)x->numvfs;
+		mismatches += !ok;
+		if (json) {
+			json_begin_obj(&j, NULL);
+			json_str(&j, "pf", pf->name);
+			json_int(&j, "numvfs", pf->sriov_num);
+			json_int(&j, "numvfs_config", x->numvfs);
+			json_str(&j, "boot", boot);
+			json_str(&j, "state", x->refused ? "refused" : ok ? "ok" : "MISMATCH");
+			json_end_obj(&j);
+		} else {
+			printf("%-12s  %-8d  %-8u  %-14s  %s\n", pf->name, pf->sriov_num, x->numvfs, boot, x->refused ? "refused" : ok ? "ok" : "MISMATCH");
+		}
+	}
 	if (json) {
 		json_end_arr(&j);
 		json_int(&j, "mismatches", (long long)mismatches);
@@ -126,5 +168,6 @@ int cmd_status(struct run *r, bool json)
 			printf("fix: run 'vfio-early check' to see why, then rebuild the initramfs (update-initramfs -u / dracut -f) and reboot\n");
 	}
 	free(rec);
+	free(text);
 	return mismatches ? EXIT_REFUSED : EXIT_OK;
 }

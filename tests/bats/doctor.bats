@@ -10,10 +10,10 @@ KV=6.1.0-test
 DOCTOR_CODES="iommu-cmdline-off iommu-cmdline-missing iommu-firmware-off iommu-cmdline-implicit iommu-passthrough
 interrupt-remapping-off interrupt-remapping-unknown modules-missing modules-dep-missing vfio-modules-missing
 initramfs-missing initramfs-unreadable initramfs-no-vfio-early initramfs-no-boot-script initramfs-no-vfio-modules
-initramfs-config-stale driver-builtin framebuffer-overlap no-reset-method group-unexpected-members group-large"
+initramfs-config-stale vfio-modules-unloadable vfio-modules-unpacked driver-builtin framebuffer-overlap no-reset-method group-unexpected-members group-large"
 
 jcheck() { run ve check --json; JSON=$output; }
-jq_() { jq -r "$1" <<<"$JSON"; }
+jq_() { jq -r "$@" <<<"$JSON"; }
 codes() { jq -r '[.host.findings[].code] | join(" ")' <<<"$JSON"; }
 has() { [[ " $(codes) " == *" $1 "* ]]; }
 subjects() { jq -r --arg c "$1" '[.host.findings[] | select(.code == $c) | .subject] | join(" ")' <<<"$JSON"; }
@@ -477,4 +477,92 @@ mkimg() {
 	chmod 0644 "$CONF"
 	run timeout 10 "$VFIO_EARLY" --sysroot "$ROOT" --config "$CONF" check
 	[ "$status" -eq 2 ]
+}
+
+# Compressed vfio modules (issue 10): the binder's libkmod has no decompressor,
+# so a module loads only plain or in the one format the kernel decompresses.
+# modfmt FILE FORMAT: the first bytes of a module file in that format.
+modfmt() {
+	case $2 in
+	elf) printf '\177ELF\002\001\001' ;;
+	xz) printf '\3757zXZ\000\000' ;;
+	zstd) printf '\050\265\057\375\000\000' ;;
+	esac >"$1"
+}
+
+@test "doctor: compressed vfio modules: loadable in-kernel, unpacked by the hook, or an error" {
+	local m=$BATS_TEST_TMPDIR/root/lib/modules/$KV
+	conf "bind 01:00.0"
+	# inside an initramfs (no /boot): the file in lib/modules is what loads
+	tree doctor-ready
+	rm -rf "$ROOT/boot"
+	sed -i 's/vfio-pci\.ko/vfio-pci.ko.zst/g' "$m/modules.dep"
+	mv "$m/kernel/drivers/vfio/pci/vfio-pci.ko" "$m/kernel/drivers/vfio/pci/vfio-pci.ko.zst"
+	modfmt "$m/kernel/drivers/vfio/pci/vfio-pci.ko.zst" zstd
+	mkdir -p "$ROOT/sys/module"
+	jcheck
+	[ "$status" -eq 1 ]
+	has vfio-modules-unloadable
+	[[ "$(finding vfio-modules-unloadable message)" == *"vfio-pci is zstd-compressed and kernel $KV decompresses no modules"* ]]
+	[ "$(jq_ '.host.kernels[0] | [.kernel, .running, .module_compression, .kernel_decompresses, .vfio_modules_load] | join(",")')" = \
+		"$KV,true,zstd,none,hook-unpacks" ]
+	# the same kernel decompressing zstd itself: loads as it is
+	echo zstd >"$ROOT/sys/module/compression"
+	jcheck
+	[ "$status" -eq 0 ]
+	[[ ! " $(codes) " == *" vfio-modules-unloadable "* ]]
+	[ "$(jq_ '.host.kernels[0].vfio_modules_load')" = kernel-decompresses ]
+	# decompresses xz only, but the file was stored decompressed: loads
+	echo xz >"$ROOT/sys/module/compression"
+	modfmt "$m/kernel/drivers/vfio/pci/vfio-pci.ko.zst" elf
+	jcheck
+	[[ ! " $(codes) " == *" vfio-modules-unloadable "* ]]
+	modfmt "$m/kernel/drivers/vfio/pci/vfio-pci.ko.zst" zstd
+	jcheck
+	has vfio-modules-unloadable
+}
+
+@test "doctor: compressed vfio modules in an image, and other kernels judged by their config" {
+	local m=$BATS_TEST_TMPDIR/root/lib/modules/$KV st
+	conf "bind 01:00.0"
+	tree doctor-ready
+	mkimg
+	# the image's vfio-pci is xz, the running kernel decompresses none
+	st=$BATS_TEST_TMPDIR/img2
+	rm -rf "$st"
+	mkdir -p "$st/usr/sbin" "$st/etc" "$st/scripts/init-top" "$st/usr/lib/modules/$KV/kernel/drivers/vfio/pci"
+	printf '\177ELF' >"$st/usr/sbin/vfio-early"
+	printf '#!/bin/sh\n' >"$st/scripts/init-top/00-vfio-early"
+	cp "$CONF" "$st/etc/vfio-early.conf"
+	modfmt "$st/usr/lib/modules/$KV/kernel/drivers/vfio/pci/vfio-pci.ko.xz" xz
+	(cd "$st" && find . -mindepth 1 | sed 's,^\./,,' | LC_ALL=C sort | cpio -o -H newc --quiet) | zstd -q -c >"$ROOT/boot/initrd.img-$KV"
+	mkdir -p "$ROOT/sys/module"
+	jcheck
+	[ "$status" -eq 1 ]
+	[ "$(jq_ '.host.initramfs.vfio_pci_format')" = xz ]
+	[[ "$(finding vfio-modules-unloadable message)" == "/boot/initrd.img-$KV: vfio-pci is xz-compressed"* ]]
+	[[ "$(finding vfio-modules-unloadable remedy)" == "update-initramfs -u -k $KV"* ]]
+	echo xz >"$ROOT/sys/module/compression"
+	jcheck
+	[[ ! " $(codes) " == *" vfio-modules-unloadable "* ]]
+	# a second kernel with an image: xz modules; its config says whether it
+	# decompresses them. Which one runs: the tree's osrelease says.
+	local k2=6.12.0-test
+	mkdir -p "$ROOT/proc/sys/kernel"
+	echo "$KV" >"$ROOT/proc/sys/kernel/osrelease"
+	mkdir -p "$ROOT/lib/modules/$k2"
+	printf 'kernel/drivers/vfio/pci/vfio-pci.ko.xz: kernel/drivers/vfio/vfio.ko.xz\n' >"$ROOT/lib/modules/$k2/modules.dep"
+	: >"$ROOT/boot/initrd.img-$k2"
+	printf 'CONFIG_MODULE_COMPRESS_XZ=y\nCONFIG_MODULE_DECOMPRESS=y\n' >"$ROOT/boot/config-$k2"
+	jcheck
+	[ "$(jq_ --arg k "$k2" '.host.kernels[] | select(.kernel == $k) | [.running, .module_compression, .kernel_decompresses, .vfio_modules_load] | join(",")')" = \
+		"false,xz,xz,kernel-decompresses" ]
+	[[ ! " $(codes) " == *" vfio-modules-unpacked "* ]]
+	printf 'CONFIG_MODULE_COMPRESS_XZ=y\n' >"$ROOT/boot/config-$k2"
+	jcheck
+	[ "$(jq_ --arg k "$k2" '.host.kernels[] | select(.kernel == $k) | .vfio_modules_load')" = hook-unpacks ]
+	has vfio-modules-unpacked
+	[[ "$(finding vfio-modules-unpacked message)" == "kernel $k2: vfio modules are xz-compressed and the kernel decompresses none"* ]]
+	run ve check
+	[[ "$output" == *"kernel $k2: modules xz, kernel decompresses none, image yes: vfio modules load hook-unpacks"* ]]
 }

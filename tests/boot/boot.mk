@@ -23,11 +23,11 @@ BOOT_ARGS ?=
 # each release here (its kernel, generators and QEMU), beside the host's.
 BOOT_DISTROS ?= trixie
 
-CHECK_EXTRA += boot-lint boot-check boot-check-distros
+CHECK_EXTRA += boot-lint boot-check boot-check-distros demo-distros
 INSTALL_EXTRA += install-hooks
 UNINSTALL_EXTRA += uninstall-hooks
 DEPS_GROUPS += boot distro
-.PHONY: boot-check boot-check-distros boot-lint demo demo-run install-hooks uninstall-hooks
+.PHONY: boot-check boot-check-distros demo-distros boot-lint demo demo-run install-hooks uninstall-hooks
 
 boot-check: $(BIN)
 	VFIO_EARLY_BIN=$(abspath $(BIN)) BOOT_OUT=$(abspath $(BUILD))/boot \
@@ -41,6 +41,14 @@ boot-check-distros: $(BIN)
 		sh tests/distro/root.sh $$d run env VFIO_EARLY_BIN=$(abspath $(BIN)) \
 			BOOT_OUT=$(abspath $(BUILD))/boot-$$d $(if $(BOOT_JOBS),BOOT_JOBS=$(BOOT_JOBS)) \
 			bash $(abspath tests/boot/run.sh) $(BOOT_ARGS) || exit 1; \
+	done
+
+# make demo on each release of the matrix, from scratch inside its tree: the
+# binary built there (its musl and GCC), its kernel, generators and QEMU.
+demo-distros:
+	@for d in $(BOOT_DISTROS); do \
+		sh tests/distro/root.sh $$d > /dev/null || exit 1; \
+		sh tests/distro/root.sh $$d run make -C $(CURDIR) --no-print-directory BUILD=build/$$d demo || exit 1; \
 	done
 
 # The hooks and boot scripts are POSIX sh (dash); the dracut modules and the

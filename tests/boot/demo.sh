@@ -88,3 +88,11 @@ if [[ -n $start && -n $ticks ]]; then
 fi
 echo
 say "demo took $(since "$T0") s; serial logs: $OUT/logs/"
+# The demo's point is devices on vfio-pci: none is a failure, with the why.
+nbound=$(grep -c '^dev .* driver=vfio-pci ' <<< "$with")
+if [[ $nbound -eq 0 ]]; then
+	say "demo FAILED: nothing is bound to vfio-pci after the boot with vfio-early. Its kernel log:"
+	sed -n 's/^kmsg \(.*vfio-early: .*\)/    \1/p' <<< "$with" >&2
+	exit 1
+fi
+say "demo: $nbound device(s) on vfio-pci"

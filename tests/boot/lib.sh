@@ -194,9 +194,13 @@ with_modules_prep() {
 	ov=$(mktemp -d "$OUT/tmp/overlay.XXXXXX")
 	mkdir -p "$ov/upper" "$ov/work"
 	# shellcheck disable=SC2016 # the script's own variables
-	unshare --mount --propagation private -- bash -euc '
+	# --propagation unchanged: in the distro tree's chroot / is no mount
+	# point (and the tree's namespace is private already); on the host the
+	# script makes its namespace private itself.
+	unshare --mount --propagation unchanged -- bash -euc '
 		kver=$1 ov=$2 prep=$3
 		shift 3
+		mount --make-rprivate / 2> /dev/null || :
 		mount -t overlay overlay -o "lowerdir=/lib/modules/$kver,upperdir=$ov/upper,workdir=$ov/work" "/lib/modules/$kver"
 		files=$(modprobe -a -S "$kver" --show-depends vfio_pci vfio_iommu_type1 | sed -n "s/^insmod \([^ ]*\).*/\1/p" | sort -u)
 		for m in $files; do

@@ -32,7 +32,7 @@ esac
 # What the boot matrix runs inside the tree: the distro's own kernel,
 # generators, QEMU and the tools the harness calls; a C toolchain to show the
 # binary builds with the distro's musl and GCC. Keep it sorted.
-PKGS="bash busybox-static ca-certificates coreutils cpio dracut-core e2fsprogs file gcc jq kmod libc6-dev
+PKGS="bash busybox-static ca-certificates coreutils cpio dpkg-dev dracut-core e2fsprogs file gcc jq kmod libc6-dev
 linux-image-amd64 make musl-tools procps qemu-system-x86 systemd udev util-linux xz-utils zstd
 initramfs-tools gzip"
 # shellcheck disable=SC2086 # PKGS is a word list
