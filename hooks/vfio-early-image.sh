@@ -89,7 +89,6 @@ vfio_early_fix_modules()
 	_ve_root=$1 _ve_kver=$2
 	_ve_kfmt=$(vfio_early_kernel_decompresses "$_ve_kver")
 	_ve_names=" $(vfio_early_module_names "$_ve_kver" | tr '\n' ' ') "
-	_ve_mdir=$_ve_root/lib/modules/$_ve_kver
 	for _ve_m in $VFIO_EARLY_MODULES; do
 		case $_ve_names in
 		*" $_ve_m "*) ;;
@@ -101,37 +100,58 @@ vfio_early_fix_modules()
 			;;
 		esac
 	done
-	# find exits 0 even when nothing matches; the loop runs in a subshell,
-	# so its exit status is the pipeline's.
-	find "$_ve_mdir/" -name '*.ko*' -type f 2> /dev/null | while IFS= read -r _ve_f; do
+	# The image's module tree: usr/lib/modules (merged /usr, initramfs-tools
+	# 0.148, dracut) or lib/modules; once if one is a link to the other.
+	_ve_files=$(for _ve_d in "$_ve_root/usr/lib/modules/$_ve_kver" "$_ve_root/lib/modules/$_ve_kver"; do
+		[ -d "$_ve_d" ] && [ ! -L "${_ve_d%/modules/*}" ] && find "$_ve_d/" -name '*.ko*' -type f
+	done)
+	_ve_seen=" "
+	while IFS= read -r _ve_f; do
+		[ -n "$_ve_f" ] || continue
 		_ve_n=${_ve_f##*/}
 		_ve_n=$(printf '%s' "${_ve_n%%.ko*}" | tr - _)
 		case $_ve_names in *" $_ve_n "*) ;; *) continue ;; esac
+		_ve_seen="$_ve_seen$_ve_n "
 		_ve_fmt=$(vfio_early_file_format "$_ve_f")
 		case $_ve_fmt in
 		elf) continue ;;
 		unknown)
 			echo "vfio-early: kernel $_ve_kver: ${_ve_f#"$_ve_root"} is neither ELF nor xz/zstd/gzip: cannot load it" >&2
-			exit 1
+			return 1
 			;;
 		esac
 		[ "$_ve_fmt" = "$_ve_kfmt" ] && continue
 		case $_ve_fmt in
-		xz) _ve_tool=xz ;;
-		zstd) _ve_tool=zstd ;;
-		gzip) _ve_tool=gzip ;;
+		xz) _ve_tool=xz _ve_pkg=xz-utils ;;
+		zstd) _ve_tool=zstd _ve_pkg=zstd ;;
+		gzip) _ve_tool=gzip _ve_pkg=gzip ;;
 		esac
 		if ! command -v "$_ve_tool" > /dev/null; then
-			echo "vfio-early: kernel $_ve_kver decompresses modules: $_ve_kfmt; ${_ve_f##*/} is $_ve_fmt and $_ve_tool is not installed to unpack it: install $_ve_tool (Debian: apt-get install $([ "$_ve_tool" = xz ] && echo xz-utils || echo "$_ve_tool")), then rebuild" >&2
-			exit 1
+			echo "vfio-early: kernel $_ve_kver decompresses modules: $_ve_kfmt; ${_ve_f##*/} is $_ve_fmt and $_ve_tool is not installed to unpack it: install $_ve_tool (Debian: apt-get install $_ve_pkg), then rebuild" >&2
+			return 1
 		fi
 		if ! "$_ve_tool" -dc < "$_ve_f" > "$_ve_f.vfio-early" || [ "$(vfio_early_file_format "$_ve_f.vfio-early")" != elf ]; then
 			rm -f "$_ve_f.vfio-early"
 			echo "vfio-early: kernel $_ve_kver: unpacking ${_ve_f#"$_ve_root"} ($_ve_fmt) failed" >&2
-			exit 1
+			return 1
 		fi
-		mv "$_ve_f.vfio-early" "$_ve_f" || exit 1
+		mv "$_ve_f.vfio-early" "$_ve_f" || return 1
 		echo "vfio-early: kernel $_ve_kver decompresses modules: $_ve_kfmt; stored ${_ve_f##*/} ($_ve_fmt) decompressed" >&2
+	done <<- EOF
+		$_ve_files
+	EOF
+	# The three vfio-early loads by name must be in the image, unless built
+	# in (then they are not in $_ve_names); their dependencies come along
+	# with them through the generator.
+	for _ve_m in $VFIO_EARLY_MODULES; do
+		case $_ve_names in *" $_ve_m "*) ;; *) continue ;; esac
+		case $_ve_seen in
+		*" $_ve_m "*) ;;
+		*)
+			echo "vfio-early: kernel $_ve_kver: module $_ve_m is not in this image (under $_ve_root/usr/lib/modules or $_ve_root/lib/modules): vfio-early could not load it" >&2
+			return 1
+			;;
+		esac
 	done
 }
 

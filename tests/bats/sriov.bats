@@ -72,7 +72,7 @@ SRIOV_TREE=$BATS_TEST_DIRNAME/../sysfs/trees/sriov.tree
 	# each VF (own group) claimed and probed; numvfs left alone
 	echo "$WRITES" | grep -qx '0000:02:00.1/driver_override vfio-pci'
 	echo "$WRITES" | grep -qx '0000:02:00.2/driver_override vfio-pci'
-	! echo "$WRITES" | grep -q sriov_numvfs
+	[[ "$WRITES" != *sriov_numvfs* ]]
 	[ "$(state '.sriov[0].result')" = unchanged ]
 	[ "$(state '[.groups[].devices[].address] | join(",")')" = "0000:02:00.1,0000:02:00.2" ]
 }
@@ -82,17 +82,28 @@ SRIOV_TREE=$BATS_TEST_DIRNAME/../sysfs/trees/sriov.tree
 	conf "sriov 02:00.0 vfs=2" "bind 01:00.0"
 	mkdir -p "$ROOT/sys/bus/pci/drivers/vfio-pci"
 	apply_traced
-	! echo "$WRITES" | grep -q 02:00.0
+	[[ "$WRITES" != *02:00.0* ]]
 	[[ "$(state '.sriov[0].message')" == "0000:02:00.0 has no driver and loading one failed: not loading pci:v00001B36d00000010"* ]]
 	# the rest of the config still ran
 	echo "$WRITES" | grep -qx '0000:01:00.0/driver_override vfio-pci'
+	# and the failure is counted everywhere, not hidden behind "0 failed"
+	[ "$(state '.sriov[0].result')" = failed ]
+	[ "$(state '.summary.sriov_failed')" = 1 ]
+	# 2: the SR-IOV step, and 01:00.0 (a fake tree binds nothing)
+	[ "$(state '.summary.groups_failed')" = 1 ]
+	kmsg | grep -q 'done in [0-9]* us: 0 group(s) bound, 0 already, 0 refused, 2 failed (SR-IOV steps included);'
+	run ve status
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"0000:02:00.0  0         2         failed          MISMATCH"* ]]
+	run ve status --json
+	[ "$(jq -r '.sriov[0] | [.pf, .numvfs, .numvfs_config, .boot, .state] | join(",")' <<<"$output")" = "0000:02:00.0,0,2,failed,MISMATCH" ]
 }
 
 @test "sriov: a second identical PF not named gets nothing" {
 	tree sriov
 	conf "option vf-timeout=10" "sriov 0000:02:00.0 vfs=2"
 	apply_traced
-	! echo "$WRITES" | grep -q '0000:01:00.0'
+	[[ "$WRITES" != *0000:01:00.0* ]]
 }
 
 @test "sriov status: VFs on vfio-pci against the config" {

@@ -206,13 +206,17 @@ with_modules_prep() {
 		for m in $files; do
 			case $prep in
 			recompress-zstd)
+				# From a file, not a pipe: the frame must carry its size
+				# (kmod 34 refuses zstd modules without it, as the kernel
+				# build never makes them).
 				case $m in
 				*.ko) cat "$m" ;;
 				*.ko.xz) xz -dc "$m" ;;
 				*.ko.zst) zstd -qdc "$m" ;;
 				*.ko.gz) gzip -dc "$m" ;;
-				esac | zstd -q -o "${m%.ko*}.ko.zst.tmp"
-				rm -f "$m"
+				esac > "$ov/plain.ko"
+				zstd -q -f "$ov/plain.ko" -o "${m%.ko*}.ko.zst.tmp"
+				rm -f "$m" "$ov/plain.ko"
 				mv "${m%.ko*}.ko.zst.tmp" "${m%.ko*}.ko.zst"
 				;;
 			no-vfio-pci)

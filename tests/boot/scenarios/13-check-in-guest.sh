@@ -21,4 +21,10 @@ assertions() {
 	expect_check '[.groups[] | select(any(.devices[]; .address == "0000:00:05.0")) | {action, devices: [.devices[] | "\(.address)=\(.action)"]}]' \
 		'[{"action":"already-bound","devices":["0000:00:05.0=already-bound","0000:00:05.1=already-bound"]}]'
 	expect_check '.summary.groups_refused' 0
+	# How the vfio modules load: Debian 12's 6.1 ships plain .ko, Debian 13's
+	# 6.12 .ko.xz that the kernel decompresses itself.
+	case $DISTRO in
+	bookworm) expect_check '[.host.kernels[] | select(.running) | .module_compression, .vfio_modules_load]' '["none","plain"]' ;;
+	trixie) expect_check '[.host.kernels[] | select(.running) | .module_compression, .kernel_decompresses, .vfio_modules_load]' '["xz","xz","kernel-decompresses"]' ;;
+	esac
 }

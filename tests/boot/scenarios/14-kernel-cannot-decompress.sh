@@ -4,7 +4,7 @@ GENS="initramfs-tools dracut"
 MACHINES=standard
 CONFIG="bind 0000:00:05.0"
 MODULES_PREP=recompress-zstd
-APPEND="intel_iommu=on iommu=pt"
+APPEND="intel_iommu=on iommu=pt vfiotest.check"
 assertions() {
 	expect_build_log "stored vfio-pci.ko.zst (zstd) decompressed"
 	expect_build_log "stored vfio_iommu_type1.ko.zst (zstd) decompressed"
@@ -15,4 +15,8 @@ assertions() {
 	expect_kmsg 'vfio-early: group [0-9]+: bound 0000:00:05.0 0000:00:05.1 \(group member\) to vfio-pci' 1
 	expect_no_kmsg 'vfio-early: .*FAILED'
 	expect_before_udev
+	# check in the guest judges the file by its content: named .ko.zst, ELF
+	# inside, loadable; no error.
+	expect_check '[.host.kernels[] | select(.running) | .module_compression, .vfio_modules_load]' '["zstd","hook-unpacks"]'
+	expect_check '[.host.findings[] | select(.severity == "error") | .code]' '[]'
 }
