@@ -69,9 +69,11 @@ bats: $(BIN)
 	VFIO_EARLY=$(abspath $(BIN)) bats --print-output-on-failure tests/bats
 
 # POSIX sh everywhere but dracut modules (bash, as dracut's own are).
+# The .bats files too: a mid-test "! cmd" never fails a test (SC2314).
 lint:
 	shellcheck -s sh tests/deps.sh binder/kmod/fetch.sh .ci/run
 	shellcheck -x tests/bats/helpers.bash
+	shellcheck -x -s bash tests/bats/*.bats
 
 # deps first, in its own make, so later steps see installed tools.
 check:
