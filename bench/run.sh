@@ -429,6 +429,35 @@ mkdir -p "$(dirname "$RESULTS")"
 		echo '```'
 		echo
 	fi
+	echo "## Compressed modules: what each way costs"
+	echo
+	echo "The binder's libkmod (kmod 34) has no decompression library: linking xz and"
+	echo "zstd decoders would cost binary size on every host for a case the kernel"
+	echo "handles itself. Where the kernel decompresses the modules' format, they go"
+	echo "to finit_module as they are (no cost). Where it cannot, the image hooks"
+	echo "store the vfio set decompressed: the cost is the image, measured here on"
+	echo "the Debian 13 tree's kernel when build/distro/trixie exists."
+	echo
+	tri=$REPO/build/distro/trixie
+	tk=$(find "$tri/lib/modules/" -mindepth 1 -maxdepth 1 -printf '%f\n' 2> /dev/null | sort | tail -n 1)
+	if [ -n "$tk" ]; then
+		c=0 u=0
+		for m in drivers/vfio/vfio drivers/vfio/vfio_iommu_type1 drivers/vfio/pci/vfio-pci \
+			drivers/vfio/pci/vfio-pci-core virt/lib/irqbypass; do
+			f=$tri/lib/modules/$tk/kernel/$m.ko.xz
+			[ -f "$f" ] || continue
+			c=$((c + $(stat -c %s "$f")))
+			u=$((u + $(xz -dc "$f" | wc -c)))
+		done
+		echo "| way | binary | image (vfio set, kernel $tk) |"
+		echo "|---|---:|---:|"
+		echo "| in-kernel decompression (format matches) | +0 | $c bytes as shipped (.ko.xz) |"
+		echo "| hooks store them decompressed | +0 | $u bytes before the image's own compression |"
+		echo
+	else
+		echo "(no Debian 13 tree here: run make boot-check-distros first)"
+		echo
+	fi
 	echo "## Boot tests (tests/boot, QEMU TCG: slow emulated CPU)"
 	echo
 	if [ -s "$BOOT_ROWS" ]; then
