@@ -20,11 +20,14 @@ LDFLAGS_STATIC := -static -Wl,--gc-sections -Wl,--build-id=none -s
 
 # Pure stages and their helpers: also built with the host compiler (glibc,
 # sanitizers) for unit tests, fuzzing and valgrind.
-PURE_SRCS := binder/util.c binder/device.c binder/plan_sriov.c binder/pciaddr.c binder/parse.c binder/cmdline.c binder/plan.c binder/json.c
-IO_SRCS   := binder/sysroot.c binder/scan.c binder/apply.c binder/apply_sriov.c binder/record.c binder/report.c \
-             binder/protected.c binder/status.c binder/main.c
-PURE_SRCS += binder/doctor.c binder/snippets.c
-IO_SRCS   += binder/hostfacts.c binder/initrd.c
+# The stages in pipeline order (see README "How it works"); pure ones have
+# no I/O and are also built with the host compiler (glibc, sanitizers) for
+# unit tests, fuzzing and valgrind.
+PURE_SRCS := binder/util.c binder/pciaddr.c binder/parse.c binder/cmdline.c binder/device.c binder/protlist.c \
+             binder/plan.c binder/plan_sriov.c binder/json.c binder/doctor.c binder/snippets.c
+IO_SRCS   := binder/sysroot.c binder/scan.c binder/protected.c binder/apply.c binder/apply_sriov.c \
+             binder/kmsg.c binder/record.c binder/report.c binder/status.c binder/hostfacts.c binder/initrd.c \
+             binder/run.c binder/main.c
 KMOD_SRCS := binder/modload.c binder/fnmatch.c
 SRCS      := $(PURE_SRCS) $(IO_SRCS) $(KMOD_SRCS)
 OBJS      := $(SRCS:binder/%.c=$(BUILD)/obj/%.o)

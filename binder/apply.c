@@ -5,19 +5,12 @@
  * whole group back as it was. */
 #include "apply.h"
 #include "modload.h"
+#include "scan.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-uint64_t now_us(void)
-{
-	struct timespec ts;
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 const char *dev_result_name(enum dev_result r)
 {
@@ -31,6 +24,18 @@ const char *group_result_name(enum group_result r)
 	return n[r];
 }
 
+static bool vfio_registered(const struct sysroot *sr)
+{
+	return sr_exists(sr, "sys/bus/pci/drivers/vfio-pci");
+}
+
+/* drv's bind or unbind file takes the device. */
+static int drv_write(const struct sysroot *sr, const char *drv, const char *file, const char *dev)
+{
+	char p[SR_PATH_MAX];
+	return sr_write(sr, pci_path(p, "drivers", drv, file), dev);
+}
+
 /* A driver name from a symlink is used in a path: refuse anything odd. */
 static bool sane_driver(const char *d)
 {
@@ -39,7 +44,7 @@ static bool sane_driver(const char *d)
 
 static int read_override(const struct sysroot *sr, const char *dev, char *buf, size_t size)
 {
-	int r = sr_readf(sr, buf, size, "sys/bus/pci/devices/%s/driver_override", dev);
+	int r = sr_dev_read(sr, dev, "driver_override", buf, size);
 	if (r >= 0 && streq(buf, "(null)"))
 		buf[0] = '\0';
 	if (r == -ENOENT) { /* kernels before 3.16: no override at all */
@@ -61,14 +66,14 @@ static int ensure_vfio(const struct sysroot *sr, const struct devtab *t, const s
 
 	if (res->vfio_loaded)
 		return 0;
-	if (sr_exists(sr, "sys/bus/pci/drivers/vfio-pci")) {
+	if (vfio_registered(sr)) {
 		res->vfio_loaded = true; /* built in, or loaded earlier */
 		return 0;
 	}
 	if (res->load_error[0])
 		return -ENOENT; /* tried already; do not retry per group */
 	r = modload(sr, t->kver, "vfio-pci", o->vfio_options, res->load_error, sizeof(res->load_error));
-	if (r == 0 && !sr_exists(sr, "sys/bus/pci/drivers/vfio-pci")) {
+	if (r == 0 && !vfio_registered(sr)) {
 		(void)snprintf(res->load_error, sizeof(res->load_error), "vfio-pci loaded but its driver did not register");
 		r = -ENODEV;
 	}
@@ -78,16 +83,17 @@ static int ensure_vfio(const struct sysroot *sr, const struct devtab *t, const s
 	return r;
 }
 
-static bool wait_bound(const struct sysroot *sr, const char *dev, unsigned timeout_ms, char *drv, size_t size)
+struct bind_wait {
+	const struct sysroot *sr;
+	const char *dev;
+	char *drv;
+	size_t size;
+};
+
+static bool on_vfio(void *arg)
 {
-	uint64_t deadline = now_us() + (uint64_t)timeout_ms * 1000u;
-	for (;;) {
-		if (scan_driver(sr, dev, drv, size) == 0 && streq(drv, "vfio-pci"))
-			return true;
-		if (now_us() >= deadline)
-			return false;
-		sleep_ms(5);
-	}
+	struct bind_wait *w = arg;
+	return scan_driver(w->sr, w->dev, w->drv, w->size) == 0 && streq(w->drv, "vfio-pci");
 }
 
 /* Puts one device back: override restored, vfio-pci released, previous
@@ -97,15 +103,15 @@ static bool restore_dev(const struct sysroot *sr, const struct pci_dev *d, struc
 	char cur[DRV_MAX];
 	int r;
 
-	r = sr_writef(sr, o->before_override[0] ? o->before_override : "\n", "sys/bus/pci/devices/%s/driver_override", d->name);
+	r = sr_dev_write(sr, d->name, "driver_override", o->before_override[0] ? o->before_override : "\n");
 	if (r < 0 && r != -ENOENT)
 		set_err(o, "restoring driver_override", r);
 	if (scan_driver(sr, d->name, cur, sizeof(cur)) == 0 && streq(cur, "vfio-pci") && !streq(o->before_driver, "vfio-pci"))
-		(void)sr_writef(sr, d->name, "sys/bus/pci/drivers/vfio-pci/unbind");
+		(void)drv_write(sr, "vfio-pci", "unbind", d->name);
 	if (o->before_driver[0] && sane_driver(o->before_driver) && (scan_driver(sr, d->name, cur, sizeof(cur)) < 0 || !streq(cur, o->before_driver))) {
-		r = sr_writef(sr, d->name, "sys/bus/pci/drivers/%s/bind", o->before_driver);
+		r = drv_write(sr, o->before_driver, "bind", d->name);
 		if (r < 0)
-			(void)sr_write(sr, "sys/bus/pci/drivers_probe", d->name);
+			(void)sr_probe(sr, d->name);
 	}
 	if (scan_driver(sr, d->name, o->after_driver, sizeof(o->after_driver)) < 0)
 		o->after_driver[0] = '\0';
@@ -164,7 +170,7 @@ static void bind_group(const struct sysroot *sr, const struct devtab *t, const s
 			return;
 		}
 		if (r == 0)
-			r = sr_writef(sr, "vfio-pci", "sys/bus/pci/devices/%s/driver_override", d->name);
+			r = sr_dev_write(sr, d->name, "driver_override", "vfio-pci");
 		if (r < 0) {
 			set_err(x, "writing driver_override", r);
 			fail(go, d->name, "cannot set driver_override (%s)", strerror(-r));
@@ -190,7 +196,7 @@ static void bind_group(const struct sysroot *sr, const struct devtab *t, const s
 			if (!sane_driver(cur))
 				r = -EINVAL;
 			else
-				r = sr_writef(sr, d->name, "sys/bus/pci/drivers/%s/unbind", cur);
+				r = drv_write(sr, cur, "unbind", d->name);
 			if (r < 0) {
 				set_err(x, "unbinding", r);
 				fail(go, d->name, "cannot unbind from %s (%s)", cur, strerror(-r));
@@ -198,13 +204,13 @@ static void bind_group(const struct sysroot *sr, const struct devtab *t, const s
 				return;
 			}
 		}
-		r = sr_write(sr, "sys/bus/pci/drivers_probe", d->name);
+		r = sr_probe(sr, d->name);
 		if (r < 0)
 			set_err(x, "drivers_probe", r); /* the driver link decides */
 	}
 	/* 4. Only the driver link tells the truth. */
 	FOR_EACH_BIND (k, g, t, go, d, x) {
-		if (!wait_bound(sr, d->name, o->bind_timeout_ms, x->after_driver, sizeof(x->after_driver))) {
+		if (!wait_until(o->bind_timeout_ms, on_vfio, &(struct bind_wait){ sr, d->name, x->after_driver, sizeof(x->after_driver) })) {
 			fail(go, d->name, "not on vfio-pci after %u ms (driver: %s)%s%s", o->bind_timeout_ms, x->after_driver[0] ? x->after_driver : "none",
 			     x->error[0] ? "; " : "", x->error);
 			rollback(sr, t, g, go, g->n);

@@ -2,6 +2,7 @@
 /* The apply stage: the only one that changes the system. */
 #pragma once
 #include "plan.h"
+#include "sysroot.h"
 
 enum dev_result {
 	DR_BOUND,       /* verified on vfio-pci */
@@ -59,4 +60,3 @@ void apply_result_free(struct apply_result *r);
 void apply_result_append(struct apply_result *dst, struct apply_result *src);
 const char *dev_result_name(enum dev_result r);
 const char *group_result_name(enum group_result r);
-uint64_t now_us(void);

@@ -3,13 +3,28 @@
  * off so no VF driver grabs them, numvfs 0 then N, every virtfnK waited
  * for. The VFs are then bound group by group like any device, and
  * sriov_finish() puts autoprobe back. Nothing here stops the boot. */
+#include "apply_sriov.h"
 #include "modload.h"
-#include "sriov.h"
+#include "scan.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const char *sriov_result_name(enum sriov_result r)
+{
+	static const char *const n[] = { "created", "unchanged", "failed", "refused", "dry-run", "disabled" };
+	return n[r];
+}
+
+size_t sriov_nfailed(const struct sriov_outcome *out, size_t n)
+{
+	size_t failed = 0;
+	for (size_t i = 0; out && i < n; i++)
+		failed += out[i].res == SR_FAILED;
+	return failed;
+}
 
 static void failf(struct sriov_outcome *o, const char *fmt, ...) PRINTF(2, 3);
 static void failf(struct sriov_outcome *o, const char *fmt, ...)
@@ -26,14 +41,26 @@ static bool pf_has_driver(const struct sysroot *sr, const char *pf, char *drv, s
 	return scan_driver(sr, pf, drv, size) == 0 && drv[0];
 }
 
+struct pf_wait {
+	const struct sysroot *sr;
+	const char *pf;
+};
+
+static bool pf_bound(void *arg)
+{
+	const struct pf_wait *w = arg;
+	char drv[DRV_MAX];
+	return pf_has_driver(w->sr, w->pf, drv, sizeof(drv));
+}
+
 /* The PF's own driver, loaded by modalias through libkmod if needed,
  * then probed; bounded wait for the driver link. */
 static int ensure_pf_driver(const struct sysroot *sr, const struct devtab *t, const struct pci_dev *pf, unsigned timeout_ms, struct sriov_outcome *o)
 {
-	char drv[DRV_MAX], err[256] = "";
-	uint64_t deadline;
+	struct pf_wait w = { sr, pf->name };
+	char err[256] = "";
 
-	if (pf_has_driver(sr, pf->name, drv, sizeof(drv)))
+	if (pf_bound(&w))
 		return 0;
 	if (!pf->modalias[0]) {
 		failf(o, "%s has no driver and no modalias to load one by", pf->name);
@@ -43,40 +70,49 @@ static int ensure_pf_driver(const struct sysroot *sr, const struct devtab *t, co
 		failf(o, "%s has no driver and loading one failed: %s", pf->name, err);
 		return -ENOENT;
 	}
-	(void)sr_write(sr, "sys/bus/pci/drivers_probe", pf->name);
-	deadline = now_us() + (uint64_t)timeout_ms * 1000u;
-	while (!pf_has_driver(sr, pf->name, drv, sizeof(drv))) {
-		if (now_us() >= deadline) {
-			failf(o, "%s: no driver bound within %u ms after loading its module; sriov_numvfs needs one", pf->name, timeout_ms);
-			return -ETIMEDOUT;
-		}
-		sleep_ms(5);
+	(void)sr_probe(sr, pf->name);
+	if (!wait_until(timeout_ms, pf_bound, &w)) {
+		failf(o, "%s: no driver bound within %u ms after loading its module; sriov_numvfs needs one", pf->name, timeout_ms);
+		return -ETIMEDOUT;
 	}
 	return 0;
 }
 
-static bool wait_vfs(const struct sysroot *sr, const struct pci_dev *pf, struct sriov_pf *x, unsigned timeout_ms)
+struct vf_wait {
+	const struct sysroot *sr;
+	const struct pci_dev *pf;
+	struct sriov_pf *x;
+};
+
+/* Every virtfnK link there; the kernel's addresses over our prediction. */
+static bool vfs_present(void *arg)
 {
-	uint64_t deadline = now_us() + (uint64_t)timeout_ms * 1000u;
-	for (;;) {
-		size_t have = 0;
-		for (size_t k = 0; k < x->nvfs; k++) {
-			char path[96], link[64];
-			struct pci_addr a;
-			(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/virtfn%zu", pf->name, k);
-			if (sr_readlink_base(sr, path, link, sizeof(link)) == 0 && pci_addr_parse(link, &a, NULL) == 0) {
-				x->vfs[k].addr = a; /* the kernel's word over our prediction */
-				pci_addr_fmt(&a, x->vfs[k].name);
-				x->vfs[k].exists = true;
-				have++;
-			}
+	struct vf_wait *w = arg;
+	size_t have = 0;
+
+	for (size_t k = 0; k < w->x->nvfs; k++) {
+		char attr[32], link[64];
+		struct pci_addr a;
+		(void)snprintf(attr, sizeof(attr), "virtfn%zu", k);
+		if (sr_dev_link(w->sr, w->pf->name, attr, link, sizeof(link)) == 0 && pci_addr_parse(link, &a, NULL) == 0) {
+			w->x->vfs[k].addr = a;
+			pci_addr_fmt(&a, w->x->vfs[k].name);
+			w->x->vfs[k].exists = true;
+			have++;
 		}
-		if (have == x->nvfs)
-			return true;
-		if (now_us() >= deadline)
-			return false;
-		sleep_ms(5);
 	}
+	return have == w->x->nvfs;
+}
+
+static int set_autoprobe(const struct sysroot *sr, const struct pci_dev *pf, const char *val)
+{
+	return sr_dev_write(sr, pf->name, "sriov_drivers_autoprobe", val);
+}
+
+/* What the PF's autoprobe was before: "0" only when it was off. */
+static const char *autoprobe_before(const struct pci_dev *pf)
+{
+	return pf->sriov_autoprobe == 0 ? "0" : "1";
 }
 
 static void one_pf(const struct sysroot *sr, const struct devtab *t, struct sriov_pf *x, unsigned timeout_ms, struct sriov_outcome *o)
@@ -94,13 +130,13 @@ static void one_pf(const struct sysroot *sr, const struct devtab *t, struct srio
 	} else if (ensure_pf_driver(sr, t, pf, timeout_ms, o) < 0) {
 		return;
 	}
-	if (sr_readf(sr, cur, sizeof(cur), "sys/bus/pci/devices/%s/sriov_numvfs", pf->name) < 0) {
+	if (sr_dev_read(sr, pf->name, "sriov_numvfs", cur, sizeof(cur)) < 0) {
 		failf(o, "%s: sriov_numvfs unreadable although a driver is bound", pf->name);
 		return;
 	}
 	o->numvfs_before = (int)strtol(cur, NULL, 10);
 	/* Autoprobe off first: created VFs stay driverless until we bind them. */
-	r = sr_writef(sr, "0", "sys/bus/pci/devices/%s/sriov_drivers_autoprobe", pf->name);
+	r = set_autoprobe(sr, pf, "0");
 	if (r < 0) {
 		failf(o, "%s: cannot turn off sriov_drivers_autoprobe (%s)", pf->name, strerror(-r));
 		return;
@@ -108,11 +144,11 @@ static void one_pf(const struct sysroot *sr, const struct devtab *t, struct srio
 	(void)snprintf(num, sizeof(num), "%u", x->numvfs);
 	if (!streq(cur, num)) {
 		/* The kernel refuses N -> M with EBUSY: go through 0. */
-		if (!streq(cur, "0") && (r = sr_writef(sr, "0", "sys/bus/pci/devices/%s/sriov_numvfs", pf->name)) < 0) {
+		if (!streq(cur, "0") && (r = sr_dev_write(sr, pf->name, "sriov_numvfs", "0")) < 0) {
 			failf(o, "%s: writing 0 to sriov_numvfs failed (%s); VFs in use?", pf->name, strerror(-r));
 			goto restore;
 		}
-		if ((r = sr_writef(sr, num, "sys/bus/pci/devices/%s/sriov_numvfs", pf->name)) < 0) {
+		if ((r = sr_dev_write(sr, pf->name, "sriov_numvfs", num)) < 0) {
 			failf(o, "%s: writing %s to sriov_numvfs failed (%s)", pf->name, num, strerror(-r));
 			goto restore;
 		}
@@ -120,14 +156,14 @@ static void one_pf(const struct sysroot *sr, const struct devtab *t, struct srio
 	} else {
 		o->res = SR_UNCHANGED;
 	}
-	if (!wait_vfs(sr, pf, x, timeout_ms)) {
+	if (!wait_until(timeout_ms, vfs_present, &(struct vf_wait){ sr, pf, x })) {
 		failf(o, "%s: %u VFs asked, not all virtfn links appeared within %u ms", pf->name, x->numvfs, timeout_ms);
 		goto restore;
 	}
 	(void)snprintf(o->message, sizeof(o->message), "%s: %u VF(s) %s", pf->name, x->numvfs, o->res == SR_CREATED ? "created" : "present");
 	return;
 restore:
-	r = sr_writef(sr, pf->sriov_autoprobe == 0 ? "0" : "1", "sys/bus/pci/devices/%s/sriov_drivers_autoprobe", pf->name);
+	r = set_autoprobe(sr, pf, autoprobe_before(pf));
 	if (r < 0) { /* the record must say VFs will not autoprobe any more */
 		size_t l = strlen(o->message);
 		(void)snprintf(o->message + l, sizeof(o->message) - l, "; sriov_drivers_autoprobe NOT restored to %d (%s)", pf->sriov_autoprobe == 0 ? 0 : 1,
@@ -163,7 +199,7 @@ void sriov_finish(const struct sysroot *sr, const struct devtab *t, const struct
 		const struct pci_dev *pf = &t->v[x->pf];
 		if (out[i].res != SR_CREATED && out[i].res != SR_UNCHANGED)
 			continue;
-		int r = sr_writef(sr, pf->sriov_autoprobe == 0 ? "0" : "1", "sys/bus/pci/devices/%s/sriov_drivers_autoprobe", pf->name);
+		int r = set_autoprobe(sr, pf, autoprobe_before(pf));
 		if (r < 0) {
 			size_t l = strlen(out[i].message);
 			(void)snprintf(out[i].message + l, sizeof(out[i].message) - l, "; sriov_drivers_autoprobe NOT put back (%s): VFs added later get no driver",
@@ -171,6 +207,6 @@ void sriov_finish(const struct sysroot *sr, const struct devtab *t, const struct
 		}
 		for (size_t k = 0; k < x->nvfs; k++)
 			if (x->vfs[k].exists && !x->vfs[k].to_vfio)
-				(void)sr_write(sr, "sys/bus/pci/drivers_probe", x->vfs[k].name);
+				(void)sr_probe(sr, x->vfs[k].name);
 	}
 }

@@ -2,9 +2,12 @@
 /* Kernel command line switches (vfio-early(8)). Pure: takes the text.
  *   vfio-early.off[=1]            bind nothing (rescue)
  *   vfio-early.dryrun[=1]         plan and log only
- *   vfio-early.bind=ADDR[,ADDR]   extra bind rules, full or short address */
-#include "rules.h"
+ *   vfio-early.bind=ADDR[,ADDR]   extra bind rules, full or short address
+ * One tokenizer serves the switches and cmdline_value (the doctor's reads
+ * of intel_iommu=, iommu= ...): what one sees, the other sees. */
+#include "cmdline.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,11 +33,7 @@ static void add_binds(const char *list, struct config *cfg, struct cmdline *ret)
 			continue;
 		}
 		sel.kind = slot ? SEL_SLOT : SEL_ADDR;
-		GROW(cfg->rules, cfg->cap, cfg->n);
-		struct rule *r = &cfg->rules[cfg->n++];
-		memset(r, 0, sizeof(*r));
-		r->kind = RULE_BIND;
-		r->sel = sel;
+		(void)config_add_rule(cfg, RULE_BIND, 0, &sel);
 		ret->nbind++;
 	}
 	free(dup);
@@ -70,37 +69,57 @@ static void one_switch(char *word, struct config *cfg, struct cmdline *ret)
 	}
 }
 
+/* The next word of *s, in place: the kernel's own rule, double quotes
+ * group and are dropped. NULL at the end or at "--" (the rest belongs to
+ * init). */
+static char *next_word(char **s)
+{
+	char *p = *s, *w, *o;
+	bool quoted = false;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	if (!*p)
+		return NULL;
+	w = o = p;
+	while (*p && (quoted || (*p != ' ' && *p != '\t' && *p != '\n'))) {
+		if (*p == '"')
+			quoted = !quoted;
+		else
+			*o++ = *p;
+		p++;
+	}
+	if (*p)
+		p++;
+	*o = '\0';
+	*s = p;
+	return streq(w, "--") ? NULL : w;
+}
+
 void cmdline_parse(const char *text, struct config *cfg, struct cmdline *ret)
 {
-	char *dup = xstrdup(text);
-	char *s = dup;
+	char *dup = xstrdup(text), *s = dup, *w;
 
 	memset(ret, 0, sizeof(*ret));
-	while (*s) {
-		char *w, *o;
-		bool quoted = false;
-		while (*s == ' ' || *s == '\t' || *s == '\n')
-			s++;
-		if (!*s)
-			break;
-		/* The kernel's own rule: double quotes group, and are dropped. */
-		w = o = s;
-		while (*s && (quoted || (*s != ' ' && *s != '\t' && *s != '\n'))) {
-			if (*s == '"')
-				quoted = !quoted;
-			else
-				*o++ = *s;
-			s++;
-		}
-		if (*s)
-			s++;
-		*o = '\0';
-		if (streq(w, "--"))
-			break; /* the rest belongs to init */
+	while ((w = next_word(&s)))
 		if (startswith(w, "vfio-early."))
 			one_switch(w, cfg, ret);
-	}
 	free(dup);
+}
+
+const char *cmdline_value(const char *text, const char *key, char *buf, size_t size)
+{
+	char *dup = xstrdup(text), *s = dup, *w;
+	size_t kl = strlen(key);
+	const char *found = NULL;
+
+	while ((w = next_word(&s)))
+		if (!strncmp(w, key, kl) && (w[kl] == '\0' || w[kl] == '=')) {
+			(void)snprintf(buf, size, "%s", w[kl] ? w + kl + 1 : "");
+			found = buf;
+		}
+	free(dup);
+	return found;
 }
 
 void cmdline_free(struct cmdline *c)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The scan stage: sysroot -> device table. */
+/* The device table (what scan reads, what plan and apply work on) and PCI
+ * class facts. Pure. */
 #pragma once
-#include "rules.h"
-#include "sysroot.h"
+#include "pciaddr.h"
 
 #define DRV_MAX 64
 
@@ -39,22 +39,5 @@ struct devtab {
 
 bool pci_class_is_bridge(uint32_t class);
 const char *pci_class_name(uint32_t class);
-
-/* Reads every PCI device once. */
-/* sriov: also read SR-IOV attributes (sriov_*, physfn): only needed when
- * the config has sriov rules. */
-int scan_full(const struct sysroot *sr, bool sriov, struct devtab *ret);
-bool config_has_sriov(const struct config *cfg);
-/* Reads only devices named by address selectors and the members of their
- * IOMMU groups: the cost of an address-only config does not grow with the
- * size of the host. */
-int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devtab *ret);
-/* True when every rule that selects devices names an address. */
-bool config_address_only(const struct config *cfg);
-/* Adds one device (a VF created by apply) and its group's members. */
-void scan_add(const struct sysroot *sr, struct devtab *t, const struct pci_addr *a);
-void devtab_free(struct devtab *t);
 struct pci_dev *devtab_find(const struct devtab *t, const struct pci_addr *a);
-/* Reads one device (used by scan and by apply's re-verification). */
-int scan_one(const struct sysroot *sr, const struct pci_addr *a, bool sriov, struct pci_dev *ret);
-int scan_driver(const struct sysroot *sr, const char *name, char *buf, size_t size);
+void devtab_free(struct devtab *t);

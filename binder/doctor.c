@@ -3,6 +3,7 @@
  * each with a stable code and a remedy. Pure: no I/O, no globals. The codes
  * are listed in conf/check-json.md. */
 #include "doctor.h"
+#include "cmdline.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,11 +16,6 @@
 	"use a CPU-attached slot or enable ACS in the firmware; pcie_acs_override only hides the sharing (the devices can still DMA to each other): a security trade-off, never a fix"
 #define GRUB_NOTE "(GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, reboot)"
 
-bool doctor_is_target(const struct plan_dev *pd, const struct pci_dev *d)
-{
-	return (pd->act == DA_BIND || pd->act == DA_ALREADY) && !pci_class_is_bridge(d->class);
-}
-
 const char *iommu_vendor_name(enum iommu_vendor v)
 {
 	return v == IOMMU_INTEL ? "intel" : v == IOMMU_AMD ? "amd" : v == IOMMU_OTHER ? "other" : NULL;
@@ -28,28 +24,6 @@ const char *iommu_vendor_name(enum iommu_vendor v)
 static const char *mod_state_name(enum mod_state m)
 {
 	return m == MOD_BUILTIN ? "builtin" : m == MOD_MODULE ? "module" : m == MOD_MISSING ? "missing" : "unknown";
-}
-
-/* The value of the last "key=value" (or "" for a bare "key") before "--",
- * where init's arguments start; NULL when absent. */
-const char *cmdline_value(const char *cmdline, const char *key, char *buf, size_t size)
-{
-	const char *found = NULL;
-	size_t kl = strlen(key);
-
-	for (const char *p = cmdline; p && *p;) {
-		size_t n;
-		p += strspn(p, " \t\n");
-		n = strcspn(p, " \t\n");
-		if (n == 2 && startswith(p, "--"))
-			break;
-		if (n >= kl && !strncmp(p, key, kl) && (n == kl || p[kl] == '=')) {
-			(void)snprintf(buf, size, "%.*s", n == kl ? 0 : (int)(n - kl - 1), p + kl + 1);
-			found = buf;
-		}
-		p += n;
-	}
-	return found;
 }
 
 static bool cmdline_has(const char *cmdline, const char *key, const char *val)
@@ -251,11 +225,6 @@ static void eval_target(const struct hostfacts *h, const struct target_facts *tg
 			     "%s has no reset method: it cannot be reset between VM runs", d->name);
 }
 
-static bool same_slot(const struct pci_dev *a, const struct pci_dev *b)
-{
-	return a->addr.domain == b->addr.domain && a->addr.bus == b->addr.bus && a->addr.slot == b->addr.slot;
-}
-
 static void eval_group(const struct devtab *t, const struct plan_group *g, struct findings *out)
 {
 	struct strbuf extra = { 0 };
@@ -270,7 +239,7 @@ static void eval_group(const struct devtab *t, const struct plan_group *g, struc
 			continue;
 		endpoints++;
 		for (size_t s = 0; s < g->n && !related; s++)
-			related = g->devs[s].selected && same_slot(d, &t->v[g->devs[s].idx]);
+			related = g->devs[s].selected && pci_same_slot(&d->addr, &t->v[g->devs[s].idx].addr);
 		if (!related && !(d->is_vf && devtab_find(t, &d->physfn)))
 			sb_printf(&extra, "%s%s (%s)", extra.len ? ", " : "", d->name, pci_class_name(d->class));
 	}

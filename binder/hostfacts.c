@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reads what `check` judges about the host: every path under the sysroot,
  * read only. doctor.c does the judging. */
+#include "hostfacts.h"
 #include "doctor.h"
-#include "run.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,40 +56,12 @@ static void read_irqs(const struct sysroot *sr, struct hostfacts *h)
 	free(text);
 }
 
-/* --config and --cmdline name files outside the sysroot. */
-static int read_path(const char *path, size_t max, char **ret, size_t *ret_len)
-{
-	struct strbuf sb = { 0 };
-	char buf[4096];
-	ssize_t n;
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* a FIFO must not hang check */
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		(void)close(fd);
-		return -EINVAL;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0 && sb.len < max)
-			sb_add(&sb, buf, (size_t)n);
-	(void)close(fd);
-	if (n < 0 || sb.len > max) {
-		sb_free(&sb);
-		return n < 0 ? -EIO : -EFBIG;
-	}
-	*ret_len = sb.len;
-	*ret = sb_steal(&sb);
-	return 0;
-}
-
 static void read_cmdline(const struct run *r, struct hostfacts *h)
 {
 	char *text = NULL;
-	size_t len;
+
 	if (r->cmdline_path) {
-		if (read_path(r->cmdline_path, 65536, &text, &len) < 0)
+		if (read_file(r->cmdline_path, 65536, true, NULL, &text, NULL) < 0)
 			return;
 	} else if (sr_read_all(&r->sr, "proc/cmdline", 65536, &text, NULL) < 0) {
 		return;
@@ -324,17 +296,15 @@ static bool is_builtin(const char *builtin, const char *driver)
 
 static void read_target(const struct sysroot *sr, const struct pci_dev *d, const char *builtin, struct target_facts *tg)
 {
-	char *text = NULL, *save = NULL;
+	char *text = NULL, *save = NULL, p[SR_PATH_MAX];
 	int i = 0;
 
 	if (d->virtual_vf)
 		return; /* created at boot: nothing to read yet */
-	if (sr_readf(sr, tg->reset_method, sizeof(tg->reset_method), "sys/bus/pci/devices/%s/reset_method", d->name) >= 0)
+	if (sr_dev_read(sr, d->name, "reset_method", tg->reset_method, sizeof(tg->reset_method)) >= 0)
 		tg->reset_attr = true;
 	tg->driver_builtin = !d->driver[0] || streq(d->driver, "vfio-pci") ? TRI_UNKNOWN : builtin ? is_builtin(builtin, d->driver) : TRI_UNKNOWN;
-	char path[128];
-	(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/resource", d->name);
-	if (sr_read_all(sr, path, 8192, &text, NULL) < 0)
+	if (sr_read_all(sr, pci_path(p, "devices", d->name, "resource"), 8192, &text, NULL) < 0)
 		return;
 	for (char *l = strtok_r(text, "\n", &save); l && i < 6; l = strtok_r(NULL, "\n", &save), i++) {
 		uint64_t a, b, fl;
@@ -368,13 +338,13 @@ void hostfacts_read(const struct run *r, struct hostfacts *h)
 	read_modules(&r->sr, r->t.kver, h, &builtin);
 	read_iomem(&r->sr, h);
 	if (!r->config_missing)
-		h->config_read = read_path(r->config_path, 1u << 20, &h->config, &h->config_len) >= 0;
+		h->config_read = read_file(r->config_path, 1u << 20, true, NULL, &h->config, &h->config_len) >= 0;
 	read_image(&r->sr, r->t.kver, &h->img);
 	read_kernels(&r->sr, r->t.kver, h);
 	for (size_t i = 0; i < r->plan.n; i++)
 		for (size_t k = 0; k < r->plan.g[i].n; k++) {
 			const struct plan_dev *pd = &r->plan.g[i].devs[k];
-			if (r->plan.g[i].act == GA_REFUSE || !doctor_is_target(pd, &r->t.v[pd->idx]))
+			if (r->plan.g[i].act == GA_REFUSE || !plan_dev_to_vfio(pd, &r->t.v[pd->idx]))
 				continue;
 			GROW(h->tg, cap, h->ntg);
 			memset(&h->tg[h->ntg], 0, sizeof(h->tg[0]));
@@ -393,23 +363,4 @@ void hostfacts_free(struct hostfacts *h)
 	free(h->tg);
 	free(h->kern);
 	memset(h, 0, sizeof(*h));
-}
-
-void doctor_run(struct run *r)
-{
-	struct doctor *d = xcalloc(1, sizeof(*d));
-	hostfacts_read(r, &d->h);
-	doctor_eval(&d->h, &r->t, &r->plan, &r->plan.findings);
-	snippets_build(&r->t, &r->plan, &d->s);
-	r->doc = d;
-}
-
-void doctor_free(struct run *r)
-{
-	if (!r->doc)
-		return;
-	hostfacts_free(&r->doc->h);
-	snippets_free(&r->doc->s);
-	free(r->doc);
-	r->doc = NULL;
 }

@@ -5,7 +5,7 @@
  * musl has no decompressors and libkmod was built without them, so the main
  * archive is piped through the host's own gzip/zstd/xz/... (what
  * lsinitramfs and lsinitrd run too). Only `check` gets here, never apply. */
-#include "doctor.h"
+#include "initrd.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -10,7 +10,7 @@
  * SELECTOR is an address (0000:01:00.0, 01:00.0, slot 01:00) and/or
  * id=VVVV:DDDD [subsystem=VVVV:DDDD]. Everything is parsed before anything
  * is acted on; errors are collected as "FILE:LINE: ...". Pure: no I/O. */
-#include "rules.h"
+#include "parse.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -103,35 +103,32 @@ static const char *shown(const char *tok, char buf[static 48])
 	return buf;
 }
 
+/* KEY=VVVV:DDDD, given once. */
+static int parse_id(struct pctx *p, const char *tok, const char *key, const char *what, const char *example, bool *has, uint16_t *v, uint16_t *d)
+{
+	char b[48];
+
+	if (*has) {
+		perr(p, "'%s': %s given twice", shown(tok, b), key);
+		return -EINVAL;
+	}
+	if (pci_id_parse(tok + strlen(key), v, d) < 0) {
+		perr(p, "'%s': not a %s; expected %sVVVV:DDDD in hex, e.g. %s", shown(tok, b), what, key, example);
+		return -EINVAL;
+	}
+	*has = true;
+	return 1;
+}
+
 static int parse_selector_token(struct pctx *p, const char *tok, struct selector *sel, bool *has_addr)
 {
 	char b[48];
 	bool slot;
 
-	if (startswith(tok, "id=")) {
-		if (sel->has_id) {
-			perr(p, "'%s': id= given twice", shown(tok, b));
-			return -EINVAL;
-		}
-		if (pci_id_parse(tok + 3, &sel->vendor, &sel->device) < 0) {
-			perr(p, "'%s': not a vendor:device id; expected id=VVVV:DDDD in hex, e.g. id=10de:2204", shown(tok, b));
-			return -EINVAL;
-		}
-		sel->has_id = true;
-		return 1;
-	}
-	if (startswith(tok, "subsystem=")) {
-		if (sel->has_sub) {
-			perr(p, "'%s': subsystem= given twice", shown(tok, b));
-			return -EINVAL;
-		}
-		if (pci_id_parse(tok + 10, &sel->sub_vendor, &sel->sub_device) < 0) {
-			perr(p, "'%s': not a subsystem id; expected subsystem=VVVV:DDDD in hex, e.g. subsystem=1458:403b", shown(tok, b));
-			return -EINVAL;
-		}
-		sel->has_sub = true;
-		return 1;
-	}
+	if (startswith(tok, "id="))
+		return parse_id(p, tok, "id=", "vendor:device id", "id=10de:2204", &sel->has_id, &sel->vendor, &sel->device);
+	if (startswith(tok, "subsystem="))
+		return parse_id(p, tok, "subsystem=", "subsystem id", "subsystem=1458:403b", &sel->has_sub, &sel->sub_vendor, &sel->sub_device);
 	if (strchr(tok, '=') || streq(tok, "strict") || streq(tok, "allow-boot-vga") || streq(tok, "host"))
 		return 0; /* an option, for the caller */
 	if (*has_addr && !strchr(tok, ':'))
@@ -177,18 +174,41 @@ static int parse_selector(struct pctx *p, char **tok, int ntok, struct selector 
 	return i;
 }
 
-static struct rule *new_rule(struct pctx *p, enum rule_kind kind, const struct selector *sel)
+struct rule *config_add_rule(struct config *c, enum rule_kind kind, unsigned line, const struct selector *sel)
 {
-	struct config *c = p->c;
 	struct rule *r;
 
 	GROW(c->rules, c->cap, c->n);
 	r = &c->rules[c->n++];
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
-	r->line = p->line;
+	r->line = line;
 	r->sel = *sel;
 	return r;
+}
+
+void config_add_bind(struct config *c, unsigned line, const struct pci_addr *a)
+{
+	struct selector sel = { .kind = SEL_ADDR, .addr = *a };
+	(void)config_add_rule(c, RULE_BIND, line, &sel);
+}
+
+bool config_has_sriov(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n; i++)
+		if (cfg->rules[i].kind == RULE_SRIOV)
+			return true;
+	return false;
+}
+
+bool config_address_only(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n; i++) {
+		const struct rule *r = &cfg->rules[i];
+		if (r->kind != RULE_PROTECT && !selector_is_address(&r->sel))
+			return false;
+	}
+	return true;
 }
 
 static void parse_bind(struct pctx *p, char **tok, int ntok)
@@ -210,7 +230,7 @@ static void parse_bind(struct pctx *p, char **tok, int ntok)
 			return;
 		}
 	}
-	struct rule *r = new_rule(p, RULE_BIND, &sel);
+	struct rule *r = config_add_rule(p->c, RULE_BIND, p->line, &sel);
 	r->strict = strict;
 	r->allow_boot_vga = allow_vga;
 }
@@ -227,7 +247,7 @@ static void parse_protect(struct pctx *p, char **tok, int ntok)
 		perr(p, "'%s': protect takes only a device: an address and/or id=VVVV:DDDD [subsystem=VVVV:DDDD]", shown(tok[i], b));
 		return;
 	}
-	(void)new_rule(p, RULE_PROTECT, &sel);
+	(void)config_add_rule(p->c, RULE_PROTECT, p->line, &sel);
 }
 
 static int parse_vf_list(struct pctx *p, const char *list, struct rule *r)
@@ -313,7 +333,7 @@ static void parse_sriov(struct pctx *p, char **tok, int ntok)
 			perr(p, "'vfio=%s': VF %u does not exist with vfs=%u (indexes run from 0 to %u)", shown(vfio, b), tmp.ranges[k].last, tmp.numvfs, tmp.numvfs - 1);
 			return;
 		}
-	struct rule *r = new_rule(p, RULE_SRIOV, &sel);
+	struct rule *r = config_add_rule(p->c, RULE_SRIOV, p->line, &sel);
 	r->numvfs = tmp.numvfs;
 	r->vfs_to_host = tmp.vfs_to_host;
 	r->nranges = tmp.nranges;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "rules.h"
+#include "pciaddr.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -81,6 +81,11 @@ int pci_addr_cmp(const struct pci_addr *a, const struct pci_addr *b)
 	uint64_t x = (uint64_t)a->domain << 16 | (unsigned)a->bus << 8 | (unsigned)a->slot << 3 | a->func;
 	uint64_t y = (uint64_t)b->domain << 16 | (unsigned)b->bus << 8 | (unsigned)b->slot << 3 | b->func;
 	return x < y ? -1 : x > y;
+}
+
+bool pci_same_slot(const struct pci_addr *a, const struct pci_addr *b)
+{
+	return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
 }
 
 int pci_id_parse(const char *tok, uint16_t *ret_vendor, uint16_t *ret_device)

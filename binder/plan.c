@@ -39,68 +39,9 @@ const char *severity_name(enum severity s)
 	return s == SEV_ERROR ? "error" : s == SEV_WARN ? "warning" : "info";
 }
 
-void protlist_add(struct protlist *p, const struct pci_addr *a, const char *why)
+bool plan_dev_to_vfio(const struct plan_dev *pd, const struct pci_dev *d)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (pci_addr_eq(&p->v[i].addr, a)) {
-			/* One device, several reasons (root and swap on one disk). */
-			char *old = p->v[i].why;
-			if (strstr(old, why) || strlen(old) > 400)
-				return;
-			p->v[i].why = xasprintf("%s; %s", old, why);
-			free(old);
-			return;
-		}
-	GROW(p->v, p->cap, p->n);
-	p->v[p->n].addr = *a;
-	p->v[p->n].why = xstrdup(why);
-	p->n++;
-}
-
-const struct protected_dev *protlist_find(const struct protlist *p, const struct pci_addr *a)
-{
-	for (size_t i = 0; p && i < p->n; i++)
-		if (pci_addr_eq(&p->v[i].addr, a))
-			return &p->v[i];
-	return NULL;
-}
-
-void protlist_free(struct protlist *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		free(p->v[i].why);
-	free(p->v);
-	memset(p, 0, sizeof(*p));
-}
-
-void protlist_parse(struct protlist *p, const char *name, const char *text, struct strlist *errs)
-{
-	char *dup = xstrdup(text), *save = NULL;
-	unsigned line = 0;
-	const char *s = dup;
-
-	for (char *l = dup; l; l = save) {
-		char *nl = strchr(l, '\n'), *why;
-		struct pci_addr a;
-		save = nl ? nl + 1 : NULL;
-		if (nl)
-			*nl = '\0';
-		line++;
-		l = strip(l);
-		if (!*l || *l == '#')
-			continue;
-		why = l + strcspn(l, " \t");
-		if (*why)
-			*why++ = '\0';
-		why = strip(why);
-		if (pci_addr_parse(l, &a, NULL) < 0) {
-			sl_addf(errs, "%s:%u: '%.40s' is not a full PCI address; line ignored", name, line, l);
-			continue;
-		}
-		protlist_add(p, &a, *why ? why : "listed at image build time");
-	}
-	(void)s;
-	free(dup);
+	return (pd->act == DA_BIND || pd->act == DA_ALREADY) && !pci_class_is_bridge(d->class);
 }
 
 const char *dev_action_name(enum dev_action a)
@@ -133,17 +74,22 @@ static bool ids_match(const struct selector *s, const struct pci_dev *d)
 	return true;
 }
 
-static bool addr_match(const struct selector *s, const struct pci_dev *d)
+bool selector_addr_matches(const struct selector *s, const struct pci_dev *d)
 {
 	switch (s->kind) {
 	case SEL_ADDR:
 		return pci_addr_eq(&s->addr, &d->addr);
 	case SEL_SLOT:
-		return s->addr.domain == d->addr.domain && s->addr.bus == d->addr.bus && s->addr.slot == d->addr.slot;
+		return pci_same_slot(&s->addr, &d->addr);
 	case SEL_ID:
 		return true;
 	}
 	return false;
+}
+
+bool selector_matches(const struct selector *s, const struct pci_dev *d)
+{
+	return selector_addr_matches(s, d) && ids_match(s, d);
 }
 
 static void sel_describe(const struct selector *s, char *buf, size_t size)
@@ -189,7 +135,7 @@ static void select_devices(const struct config *cfg, const struct devtab *t, str
 			continue; /* the PF itself is not bound by an sriov rule */
 		for (size_t i = 0; i < t->n; i++) {
 			const struct pci_dev *d = &t->v[i];
-			if (!addr_match(&r->sel, d))
+			if (!selector_addr_matches(&r->sel, d))
 				continue;
 			if (!ids_match(&r->sel, d)) {
 				if (r->sel.kind != SEL_ID && r->kind == RULE_BIND) {

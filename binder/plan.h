@@ -2,6 +2,8 @@
 /* The plan stage: rules x device table x protected list -> plan. Pure. */
 #pragma once
 #include "device.h"
+#include "parse.h"
+#include "protlist.h"
 
 enum severity { SEV_INFO, SEV_WARN, SEV_ERROR };
 
@@ -20,21 +22,6 @@ struct findings {
 void findings_add(struct findings *f, enum severity sev, const char *code, const char *subject, const char *remedy, const char *fmt, ...) PRINTF(6, 7);
 void findings_free(struct findings *f);
 const char *severity_name(enum severity s);
-
-struct protected_dev {
-	struct pci_addr addr;
-	char *why;
-};
-
-struct protlist {
-	struct protected_dev *v;
-	size_t n, cap;
-};
-void protlist_add(struct protlist *p, const struct pci_addr *a, const char *why);
-const struct protected_dev *protlist_find(const struct protlist *p, const struct pci_addr *a);
-void protlist_free(struct protlist *p);
-/* "ADDR<TAB>why" lines, '#' comments. Bad lines are reported in errs. */
-void protlist_parse(struct protlist *p, const char *name, const char *text, struct strlist *errs);
 
 enum dev_action {
 	DA_BIND,        /* override, (unbind), probe, verify */
@@ -72,10 +59,17 @@ struct plan {
 	struct findings findings;
 };
 
+/* The one selector matcher: address (function or slot) and ids. */
+bool selector_matches(const struct selector *s, const struct pci_dev *d);
+/* Only the address part (SEL_ID: every device). */
+bool selector_addr_matches(const struct selector *s, const struct pci_dev *d);
+
 void plan_build(const struct config *cfg, const struct devtab *t, const struct protlist *prot, struct plan *ret);
 void plan_free(struct plan *p);
 /* Moves src's groups and findings to the end of dst. */
 void plan_append(struct plan *dst, struct plan *src);
 void findings_move(struct findings *dst, struct findings *src);
+/* An endpoint the plan puts (or finds) on vfio-pci. */
+bool plan_dev_to_vfio(const struct plan_dev *pd, const struct pci_dev *d);
 const char *dev_action_name(enum dev_action a);
 const char *group_action_name(enum group_action a);

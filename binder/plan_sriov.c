@@ -1,15 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "sriov.h"
+#include "plan_sriov.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *sriov_result_name(enum sriov_result r)
-{
-	static const char *const n[] = { "created", "unchanged", "failed", "refused", "dry-run", "disabled" };
-	return n[r];
-}
 
 static bool pf_bound_to_vfio(const struct plan *p, size_t idx)
 {
@@ -40,17 +34,6 @@ static void predict_vfs(const struct pci_dev *d, const struct rule *r, struct sr
 	}
 }
 
-static bool sel_match(const struct selector *s, const struct pci_dev *d)
-{
-	if (s->kind == SEL_ADDR && !pci_addr_eq(&s->addr, &d->addr))
-		return false;
-	if (s->has_id && (s->vendor != d->vendor || s->device != d->device))
-		return false;
-	if (s->has_sub && (s->sub_vendor != d->sub_vendor || s->sub_device != d->sub_device))
-		return false;
-	return true;
-}
-
 void plan_sriov(const struct config *cfg, const struct devtab *t, const struct plan *p, struct sriov_plan *sp, struct findings *f)
 {
 	memset(sp, 0, sizeof(*sp));
@@ -62,7 +45,7 @@ void plan_sriov(const struct config *cfg, const struct devtab *t, const struct p
 		for (size_t i = 0; i < t->n; i++) {
 			const struct pci_dev *d = &t->v[i];
 			struct sriov_pf *x;
-			if (d->is_vf || !sel_match(&r->sel, d))
+			if (d->is_vf || !selector_matches(&r->sel, d))
 				continue;
 			if (d->sriov_total < 0 && r->sel.kind == SEL_ID)
 				continue;
@@ -105,24 +88,34 @@ void plan_sriov(const struct config *cfg, const struct devtab *t, const struct p
 	}
 }
 
-void sriov_bind_rules(const struct sriov_plan *sp, struct config *cfg)
+/* A bind rule in dst for each VF bound for vfio-pci that exists, of each
+ * PF with ready[i] (NULL: all), that skip does not hold (NULL: none). */
+static void vf_rules(const struct sriov_plan *sp, const struct config *src, const bool *ready, const struct devtab *skip, struct config *dst)
 {
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct sriov_pf *x = &sp->v[i];
-		unsigned line = cfg->rules[x->rule].line;
-		for (size_t k = 0; k < x->nvfs; k++) {
-			struct rule *r;
-			if (!x->vfs[k].exists || !x->vfs[k].to_vfio)
-				continue;
-			GROW(cfg->rules, cfg->cap, cfg->n);
-			r = &cfg->rules[cfg->n++];
-			memset(r, 0, sizeof(*r));
-			r->kind = RULE_BIND;
-			r->line = line;
-			r->sel.kind = SEL_ADDR;
-			r->sel.addr = x->vfs[k].addr;
-		}
+		unsigned line = src->rules[x->rule].line;
+		if (ready && !ready[i])
+			continue;
+		for (size_t k = 0; k < x->nvfs; k++)
+			if (x->vfs[k].exists && x->vfs[k].to_vfio && !(skip && devtab_find(skip, &x->vfs[k].addr)))
+				config_add_bind(dst, line, &x->vfs[k].addr);
 	}
+}
+
+void sriov_bind_rules(const struct sriov_plan *sp, struct config *cfg)
+{
+	vf_rules(sp, cfg, NULL, NULL, cfg);
+}
+
+void sriov_new_vf_config(const struct config *cfg, const struct sriov_plan *sp, const bool *ready, const struct devtab *t, struct config *ret)
+{
+	config_init(ret, cfg->path);
+	ret->strict_groups = cfg->strict_groups;
+	for (size_t i = 0; i < cfg->n; i++)
+		if (cfg->rules[i].kind == RULE_PROTECT)
+			*config_add_rule(ret, RULE_PROTECT, cfg->rules[i].line, &cfg->rules[i].sel) = cfg->rules[i];
+	vf_rules(sp, cfg, ready, t, ret);
 }
 
 void sriov_plan_free(struct sriov_plan *sp)

@@ -4,7 +4,7 @@
  * NIC of the default route (through bond/bridge/vlan lower_ links). Run
  * at image build time on the live host; the list goes into the image,
  * where nothing is mounted yet. */
-#include "run.h"
+#include "protected.h"
 
 #include <errno.h>
 #include <stdio.h>

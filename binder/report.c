@@ -2,8 +2,10 @@
 /* Renders a run: the check table, the check/state JSON document. The JSON
  * schema is documented in vfio-early(8) and is stable: fields are added,
  * never renamed or removed, within one "schema" value. */
+#include "report.h"
 #include "doctor.h"
-#include "run.h"
+#include "kmsg.h"
+#include "snippets.h"
 
 #include <string.h>
 
@@ -179,7 +181,7 @@ void report_json(const struct run *r, struct json *j)
 	if (r->have_res) {
 		json_int(j, "groups_bound", (long long)r->res.nbound);
 		json_int(j, "groups_failed", (long long)r->res.nfailed);
-		json_int(j, "sriov_failed", (long long)sriov_failed(r));
+		json_int(j, "sriov_failed", (long long)sriov_nfailed(r->so, r->sp.n));
 		json_str(j, "vfio_load_error", r->res.load_error[0] ? r->res.load_error : NULL);
 		json_int(j, "start_monotonic_us", (long long)r->t_start);
 	}
@@ -190,7 +192,6 @@ void report_json(const struct run *r, struct json *j)
 
 static const char *dev_reason(const struct run *r, const struct plan_group *g, const struct plan_dev *pd, char *buf, size_t size)
 {
-	const struct pci_dev *d = &r->t.v[pd->idx];
 	switch (pd->act) {
 	case DA_BIND:
 		if (pd->by_cmdline)
@@ -205,7 +206,6 @@ static const char *dev_reason(const struct run *r, const struct plan_group *g, c
 	case DA_SKIP_BRIDGE:
 		return "bridge: stays as it is";
 	case DA_KEEP:
-		(void)d;
 		return g->reason;
 	}
 	return "";
@@ -287,4 +287,91 @@ void report_table(const struct run *r, FILE *out)
 		sb_free(&sb);
 	}
 	fprintf(out, "\n%zu group(s) would be bound, %zu already bound, %zu refused.\n", r->plan.nbind, r->plan.nalready, r->plan.nrefused);
+}
+
+/* apply's kernel log lines (/dev/kmsg is rate-limited: a line a PF and a
+ * group; the whole story is in the record). */
+static void group_devices(const struct run *r, const struct plan_group *g, const struct group_outcome *go, struct strbuf *sb)
+{
+	for (size_t k = 0; k < g->n; k++) {
+		const struct plan_dev *pd = &g->devs[k];
+		const struct pci_dev *d = &r->t.v[pd->idx];
+		if (pd->act == DA_SKIP_BRIDGE)
+			continue;
+		sb_printf(sb, " %s", d->name);
+		if (!pd->selected)
+			sb_puts(sb, " (group member)");
+		if (go && go->devs[k].res == DR_DIRTY)
+			sb_printf(sb, " (NOT restored: driver %s)", go->devs[k].after_driver[0] ? go->devs[k].after_driver : "none");
+	}
+}
+
+static void log_sriov(const struct run *r)
+{
+	for (size_t i = 0; r->so && i < r->sp.n; i++) {
+		const struct sriov_pf *x = &r->sp.v[i];
+		const struct sriov_outcome *o = &r->so[i];
+		const char *pf = r->t.v[x->pf].name;
+		struct strbuf sb = { 0 };
+		for (size_t k = 0; k < x->nvfs; k++)
+			if (x->vfs[k].exists)
+				sb_printf(&sb, " %s%s", x->vfs[k].name, x->vfs[k].to_vfio ? "" : "(host)");
+		switch (o->res) {
+		case SR_CREATED:
+		case SR_UNCHANGED:
+			kmsg_log(&r->sr, 6, "sriov %s: %u VF(s) %s in %llu us:%s", pf, x->numvfs, o->res == SR_CREATED ? "created" : "present",
+				 (unsigned long long)o->elapsed_us, sb.s ? sb.s : "");
+			break;
+		case SR_FAILED:
+			kmsg_log(&r->sr, 3, "sriov %s: FAILED: %s", pf, o->message);
+			break;
+		case SR_REFUSED:
+			kmsg_log(&r->sr, 3, "sriov %s: refused: %s", pf, o->message);
+			break;
+		case SR_DRYRUN:
+			kmsg_log(&r->sr, 6, "sriov %s: dry run: would create %u VF(s)", pf, x->numvfs);
+			break;
+		case SR_DISABLED:
+			break;
+		}
+		sb_free(&sb);
+	}
+}
+
+void report_kmsg(const struct run *r)
+{
+	log_sriov(r);
+	for (size_t i = 0; i < r->plan.n; i++) {
+		const struct plan_group *g = &r->plan.g[i];
+		const struct group_outcome *go = &r->res.g[i];
+		struct strbuf sb = { 0 };
+		char grp[24];
+
+		(void)snprintf(grp, sizeof(grp), g->group >= 0 ? "group %d" : "no group", g->group);
+		switch (go->res) {
+		case GR_BOUND:
+			group_devices(r, g, NULL, &sb);
+			kmsg_log(&r->sr, 6, "%s: bound%s to vfio-pci (%llu us)", grp, sb.s, (unsigned long long)go->elapsed_us);
+			break;
+		case GR_ALREADY:
+			group_devices(r, g, NULL, &sb);
+			kmsg_log(&r->sr, 6, "%s: already on vfio-pci:%s", grp, sb.s);
+			break;
+		case GR_REFUSED:
+			kmsg_log(&r->sr, 4, "%s: refused: %s; left as is", grp, go->message);
+			break;
+		case GR_FAILED:
+			group_devices(r, g, go, &sb);
+			kmsg_log(&r->sr, 3, "%s: FAILED: %s; %s:%s", grp, go->message,
+				 sb.s && strstr(sb.s, "(NOT restored") ? "group NOT fully put back" : "group put back as it was", sb.s);
+			break;
+		case GR_DRYRUN:
+			group_devices(r, g, NULL, &sb);
+			kmsg_log(&r->sr, 6, "%s: dry run: would bind%s", grp, sb.s);
+			break;
+		case GR_DISABLED:
+			break;
+		}
+		sb_free(&sb);
+	}
 }

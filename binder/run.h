@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* One run of a command: every stage's input and output, for the renderers. */
+/* The command layer: one run of a command, every stage's input and output
+ * (what the renderers read), and the commands themselves (run.c). */
 #pragma once
-#include "apply.h"
-#include "sriov.h"
+#include "apply_sriov.h"
+#include "cmdline.h"
 #include "json.h"
 
-#include <stdio.h>
-
 #define VFIO_EARLY_VERSION "0.1.0"
-#define STATE_DIR "run/vfio-early"
-#define STATE_FILE "run/vfio-early/state.json"
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -42,17 +39,13 @@ struct run {
 	struct sriov_plan sp;
 	struct sriov_outcome *so;  /* parallel to sp.v, after apply */
 	uint64_t t_start, t_end;
-	uint64_t boot_start_us;    /* CLOCK_MONOTONIC at start (kernel timestamps) */
 };
 
-void report_json(const struct run *r, struct json *j);
-void report_table(const struct run *r, FILE *out);
-void record_write(struct run *r);
-void kmsg_log(const struct run *r, int prio, const char *fmt, ...) PRINTF(3, 4);
-void log_apply(const struct run *r);
-
-/* protected.c: PCI devices behind /, /boot, /usr, swap and the default
- * route, computed from the sysroot. */
-void protected_compute(const struct sysroot *sr, struct protlist *ret, struct strlist *notes);
-int cmd_status(struct run *r, bool json);
-size_t sriov_failed(const struct run *r);
+/* The commands (vfio-early(8)); each returns the exit status. apply always
+ * returns EXIT_OK: it must never fail the boot. */
+int run_validate(struct run *r);
+int run_check(struct run *r, bool json);
+int run_apply(struct run *r);
+int run_status(struct run *r, bool json);
+int run_protected(struct run *r);
+void run_free(struct run *r);

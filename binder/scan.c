@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "device.h"
+#include "scan.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +23,7 @@ static int parse_idpair(const char *s, uint16_t *a, uint16_t *b)
 static int read_uevent(const struct sysroot *sr, struct pci_dev *d)
 {
 	char buf[1024];
-	int n = sr_readf(sr, buf, sizeof(buf), "sys/bus/pci/devices/%s/uevent", d->name);
+	int n = sr_dev_read(sr, d->name, "uevent", buf, sizeof(buf));
 	bool cls = false, id = false;
 
 	if (n < 0)
@@ -52,7 +52,7 @@ static int read_uevent(const struct sysroot *sr, struct pci_dev *d)
 static int read_hex_attr(const struct sysroot *sr, const char *dev, const char *attr, unsigned digits, uint32_t *ret)
 {
 	char buf[32];
-	int n = sr_readf(sr, buf, sizeof(buf), "sys/bus/pci/devices/%s/%s", dev, attr);
+	int n = sr_dev_read(sr, dev, attr, buf, sizeof(buf));
 	if (n < 0)
 		return n;
 	return parse_hex(buf, (size_t)n, digits, ret);
@@ -62,7 +62,6 @@ static int read_hex_attr(const struct sysroot *sr, const char *dev, const char *
 static int read_attrs(const struct sysroot *sr, struct pci_dev *d)
 {
 	uint32_t v, dv, sv = 0, sd = 0, cls;
-	char path[128];
 	int r;
 
 	if ((r = read_hex_attr(sr, d->name, "vendor", 4, &v)) < 0 || (r = read_hex_attr(sr, d->name, "device", 4, &dv)) < 0)
@@ -76,17 +75,13 @@ static int read_attrs(const struct sysroot *sr, struct pci_dev *d)
 	d->class = cls;
 	d->sub_vendor = (uint16_t)sv;
 	d->sub_device = (uint16_t)sd;
-	(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/driver", d->name);
 	return scan_driver(sr, d->name, d->driver, sizeof(d->driver));
 }
 
 int scan_driver(const struct sysroot *sr, const char *name, char *buf, size_t size)
 {
-	char path[128];
-	int r;
+	int r = sr_dev_link(sr, name, "driver", buf, size);
 
-	(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/driver", name);
-	r = sr_readlink_base(sr, path, buf, size);
 	if (r == -ENOENT) {
 		buf[0] = '\0';
 		return 0;
@@ -98,7 +93,7 @@ static int read_int_attr(const struct sysroot *sr, const char *dev, const char *
 {
 	char buf[32], *end;
 	long v;
-	int n = sr_readf(sr, buf, sizeof(buf), "sys/bus/pci/devices/%s/%s", dev, attr);
+	int n = sr_dev_read(sr, dev, attr, buf, sizeof(buf));
 
 	if (n < 0)
 		return n;
@@ -112,7 +107,7 @@ static int read_int_attr(const struct sysroot *sr, const char *dev, const char *
 
 static void read_sriov(const struct sysroot *sr, struct pci_dev *d)
 {
-	char path[128], link[64];
+	char link[64];
 	int r = read_int_attr(sr, d->name, "sriov_totalvfs", &d->sriov_total);
 
 	if (r == 0) {
@@ -125,20 +120,19 @@ static void read_sriov(const struct sysroot *sr, struct pci_dev *d)
 		if (read_int_attr(sr, d->name, "sriov_drivers_autoprobe", &d->sriov_autoprobe) < 0)
 			d->sriov_autoprobe = -1;
 		if (!d->modalias[0])
-			(void)sr_readf(sr, d->modalias, sizeof(d->modalias), "sys/bus/pci/devices/%s/modalias", d->name);
+			(void)sr_dev_read(sr, d->name, "modalias", d->modalias, sizeof(d->modalias));
 	} else {
 		d->sriov_total = -1;
 		if (r != -ENOENT)
 			(void)snprintf(d->problem, sizeof(d->problem), "sriov_totalvfs unreadable or absurd (%s)", strerror(-r));
 	}
-	(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/physfn", d->name);
-	if (sr_readlink_base(sr, path, link, sizeof(link)) == 0 && pci_addr_parse(link, &d->physfn, NULL) == 0)
+	if (sr_dev_link(sr, d->name, "physfn", link, sizeof(link)) == 0 && pci_addr_parse(link, &d->physfn, NULL) == 0)
 		d->is_vf = true;
 }
 
 int scan_one(const struct sysroot *sr, const struct pci_addr *a, bool sriov, struct pci_dev *d)
 {
-	char path[128], link[64];
+	char link[64];
 	int r;
 
 	memset(d, 0, sizeof(*d));
@@ -155,15 +149,14 @@ int scan_one(const struct sysroot *sr, const struct pci_addr *a, bool sriov, str
 	if (r < 0 && r != -ENOENT)
 		r = read_attrs(sr, d);
 	else if (r == -ENOENT) {
-		(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s", d->name);
-		if (!sr_exists(sr, path))
+		char p[SR_PATH_MAX];
+		if (!sr_exists(sr, pci_path(p, "devices", d->name, "")))
 			return -ENODEV;
 		r = read_attrs(sr, d);
 	}
 	if (r < 0)
 		return r;
-	(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/iommu_group", d->name);
-	if (sr_readlink_base(sr, path, link, sizeof(link)) == 0) {
+	if (sr_dev_link(sr, d->name, "iommu_group", link, sizeof(link)) == 0) {
 		char *end;
 		long g = strtol(link, &end, 10);
 		if (*end == '\0' && end != link && g >= 0 && g < 1000000)
@@ -280,14 +273,6 @@ void scan_add(const struct sysroot *sr, struct devtab *t, const struct pci_addr 
 	/* Appended, not sorted: plan indices into the table stay valid. */
 }
 
-bool config_has_sriov(const struct config *cfg)
-{
-	for (size_t i = 0; i < cfg->n; i++)
-		if (cfg->rules[i].kind == RULE_SRIOV)
-			return true;
-	return false;
-}
-
 int scan_full(const struct sysroot *sr, bool sriov, struct devtab *t)
 {
 	DIR *d;
@@ -315,16 +300,6 @@ int scan_full(const struct sysroot *sr, bool sriov, struct devtab *t)
 	if (t->n) /* qsort(NULL, 0, ...) is undefined (UBSan) */
 		qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
 	return 0;
-}
-
-bool config_address_only(const struct config *cfg)
-{
-	for (size_t i = 0; i < cfg->n; i++) {
-		const struct rule *r = &cfg->rules[i];
-		if (r->kind != RULE_PROTECT && !selector_is_address(&r->sel))
-			return false;
-	}
-	return true;
 }
 
 /* The kernel lists a group's members twice: each device's iommu_group link
@@ -404,10 +379,10 @@ int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devt
 	 * device, so they and their groups are part of the plan. */
 	for (size_t i = 0, n0 = t->n; i < n0; i++) {
 		for (int k = 0; t->v[i].sriov_num > 0 && k < t->v[i].sriov_num && k < SRIOV_VFS_MAX; k++) {
-			char path[96], link[64];
+			char attr[32], link[64];
 			struct pci_addr a;
-			(void)snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/virtfn%d", t->v[i].name, k);
-			if (sr_readlink_base(sr, path, link, sizeof(link)) == 0 && pci_addr_parse(link, &a, NULL) == 0)
+			(void)snprintf(attr, sizeof(attr), "virtfn%d", k);
+			if (sr_dev_link(sr, t->v[i].name, attr, link, sizeof(link)) == 0 && pci_addr_parse(link, &a, NULL) == 0)
 				add_one(sr, t, &a, sriov);
 		}
 	}

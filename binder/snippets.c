@@ -3,7 +3,7 @@
  * arguments, a Proxmox `qm set`, libvirt <hostdev> elements. Pure.
  * Functions of one slot stay together as one multifunction device in the
  * guest (GPU + its HDA); the first VGA-class function 0 gets x-vga. */
-#include "doctor.h"
+#include "snippets.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +13,6 @@ struct slot {
 	const struct pci_dev *f[8];
 	size_t n;
 };
-
-static bool same_slot(const struct pci_dev *a, const struct pci_dev *b)
-{
-	return a->addr.domain == b->addr.domain && a->addr.bus == b->addr.bus && a->addr.slot == b->addr.slot;
-}
 
 /* Targets by slot, in address order (the plan's groups are sorted). */
 static size_t collect(const struct devtab *t, const struct plan *p, struct slot **ret)
@@ -31,9 +26,9 @@ static size_t collect(const struct devtab *t, const struct plan *p, struct slot 
 		for (size_t k = 0; k < p->g[i].n; k++) {
 			const struct pci_dev *d = &t->v[p->g[i].devs[k].idx];
 			size_t j = 0;
-			if (!doctor_is_target(&p->g[i].devs[k], d))
+			if (!plan_dev_to_vfio(&p->g[i].devs[k], d))
 				continue;
-			while (j < n && !same_slot(s[j].f[0], d))
+			while (j < n && !pci_same_slot(&s[j].f[0]->addr, &d->addr))
 				j++;
 			if (j == n) {
 				GROW(s, cap, n);

@@ -1,74 +1,43 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* status: on the booted host, what is on vfio-pci, against the config and
  * the record boot left in /run/vfio-early/state.json. */
-#include "run.h"
+#include "status.h"
+#include "record.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-struct recorded {
-	char addr[PCI_ADDR_MAX];
-	char result[24];
-};
-
-/* The record is our own output (report.c, pretty-printed): every device
- * object has "address" before "result" and no nested objects. */
-static size_t read_record(const struct run *r, struct recorded **ret, bool *found, char **ret_text)
+/* The record's "result" of the device at addr (groups[].devices[]), or of
+ * the SR-IOV step of the PF at addr (sriov[]); "-" when it has none. */
+static const char *recorded(const struct jv *rec, const char *addr, bool sriov)
 {
-	char *text = NULL, *groups, *p;
-	struct recorded *v = NULL;
-	size_t n = 0, cap = 0;
+	const struct jv *arr = jv_get(rec, sriov ? "sriov" : "groups");
+	const char *res = NULL;
 
-	*found = sr_read_all(&r->sr, STATE_FILE, 16 << 20, &text, NULL) == 0;
-	if (!*found)
-		return 0;
-	groups = strstr(text, "\"groups\":");
-	for (p = groups; p && (p = strstr(p, "\"address\": \"")); p++) {
-		char *end = strchr(p, '}'), *res;
-		struct recorded x = { 0 };
-		if (!end)
-			break;
-		copy_until(x.addr, sizeof(x.addr), p + 12, '"');
-		res = strstr(p, "\"result\": \"");
-		if (res && res < end)
-			copy_until(x.result, sizeof(x.result), res + 11, '"');
-		GROW(v, cap, n);
-		v[n++] = x;
+	for (size_t i = 0; i < jv_len(arr); i++) {
+		const struct jv *g = jv_at(arr, i);
+		if (sriov) {
+			if (jv_str(jv_get(g, "pf")) && streq(jv_str(jv_get(g, "pf")), addr))
+				res = jv_str(jv_get(g, "result"));
+			continue;
+		}
+		const struct jv *devs = jv_get(g, "devices");
+		for (size_t k = 0; k < jv_len(devs); k++) {
+			const struct jv *d = jv_at(devs, k);
+			if (jv_str(jv_get(d, "address")) && streq(jv_str(jv_get(d, "address")), addr))
+				res = jv_str(jv_get(d, "result"));
+		}
 	}
-	*ret_text = text;
-	*ret = v;
-	return n;
+	return res ? res : "-";
 }
 
-/* The record's "result" of the SR-IOV step for PF, "-" when none. The
- * "sriov" array comes after "groups"; each PF object starts with "pf". */
-static const char *recorded_sriov(const char *text, const char *pf)
+int status_show(const struct run *r, bool json)
 {
-	static char res[24];
-	char key[PCI_ADDR_MAX + 16];
-	const char *p = text ? strstr(text, "\"sriov\": [") : NULL;
-
-	(void)snprintf(key, sizeof(key), "\"pf\": \"%s\"", pf);
-	if (!p || !(p = strstr(p, key)) || !(p = strstr(p, "\"result\": \"")))
-		return "-";
-	copy_until(res, sizeof(res), p + 11, '"');
-	return res;
-}
-
-static const char *recorded_result(const struct recorded *v, size_t n, const char *addr)
-{
-	for (size_t i = 0; i < n; i++)
-		if (streq(v[i].addr, addr))
-			return v[i].result[0] ? v[i].result : "-";
-	return "-";
-}
-
-int cmd_status(struct run *r, bool json)
-{
-	struct recorded *rec = NULL;
-	char *text = NULL;
+	char err[160] = "";
 	bool found;
-	size_t nrec = read_record(r, &rec, &found, &text);
+	struct jv *rec = record_read(&r->sr, &found, err, sizeof(err));
 	size_t mismatches = 0, extra = 0;
 	struct json j = { .pretty = true };
 
@@ -76,24 +45,25 @@ int cmd_status(struct run *r, bool json)
 		json_begin_obj(&j, NULL);
 		json_str(&j, "schema", "vfio-early-status/1");
 		json_bool(&j, "record_found", found);
+		json_str(&j, "record_error", rec || !found ? NULL : err);
 		json_begin_arr(&j, "devices");
 	} else {
-		printf("vfio-early status: config %s, record %s\n\n", r->config_path, found ? "/" STATE_FILE : "none (not booted with vfio-early?)");
+		printf("vfio-early status: config %s, record %s\n", r->config_path, found ? "/" STATE_FILE : "none (not booted with vfio-early?)");
+		if (found && !rec)
+			printf("record unreadable: %s\n", err);
+		printf("\n");
 		printf("%-12s  %-5s  %-9s  %-14s  %-8s  %-14s  %s\n", "DEVICE", "GROUP", "IDS", "DRIVER", "CONFIG", "BOOT", "STATE");
 	}
 	for (size_t i = 0; i < r->t.n; i++) {
 		const struct pci_dev *d = &r->t.v[i];
 		const struct plan_dev *pd = NULL;
-		const struct plan_group *pg = NULL;
 		const char *want, *state;
 		bool on = streq(d->driver, "vfio-pci");
 
 		for (size_t g = 0; g < r->plan.n && !pd; g++)
 			for (size_t k = 0; k < r->plan.g[g].n; k++)
-				if (r->plan.g[g].devs[k].idx == i) {
+				if (r->plan.g[g].devs[k].idx == i)
 					pd = &r->plan.g[g].devs[k];
-					pg = &r->plan.g[g];
-				}
 		if (!on && !pd)
 			continue;
 		want = !pd ? "-" : (pd->act == DA_BIND || pd->act == DA_ALREADY) ? "vfio-pci" : pd->act == DA_SKIP_BRIDGE ? "bridge" : "refused";
@@ -107,7 +77,6 @@ int cmd_status(struct run *r, bool json)
 			mismatches++;
 		if (!pd && on)
 			extra++;
-		(void)pg;
 		if (json) {
 			json_begin_obj(&j, NULL);
 			json_str(&j, "address", d->name);
@@ -116,14 +85,14 @@ int cmd_status(struct run *r, bool json)
 			json_hex(&j, "device", d->device, 4);
 			json_str(&j, "driver", d->driver[0] ? d->driver : NULL);
 			json_str(&j, "config", want);
-			json_str(&j, "boot", recorded_result(rec, nrec, d->name));
+			json_str(&j, "boot", recorded(rec, d->name, false));
 			json_str(&j, "state", state);
 			json_end_obj(&j);
 		} else {
 			char ids[16];
 			(void)snprintf(ids, sizeof(ids), "%04x:%04x", d->vendor, d->device);
 			printf("%-12s  %-5d  %-9s  %-14s  %-8s  %-14s  %s\n", d->name, d->group, ids, d->driver[0] ? d->driver : "-", want,
-			       recorded_result(rec, nrec, d->name), state);
+			       recorded(rec, d->name, false), state);
 		}
 	}
 	/* SR-IOV: VFs that exist are devices above; VFs that were never
@@ -137,7 +106,7 @@ int cmd_status(struct run *r, bool json)
 	for (size_t i = 0; i < r->sp.n; i++) {
 		const struct sriov_pf *x = &r->sp.v[i];
 		const struct pci_dev *pf = &r->t.v[x->pf];
-		const char *boot = recorded_sriov(text, pf->name);
+		const char *boot = recorded(rec, pf->name, true);
 		bool ok = x->refused || pf->sriov_num == (int)x->numvfs;
 		mismatches += !ok;
 		if (json) {
@@ -167,7 +136,6 @@ int cmd_status(struct run *r, bool json)
 		if (mismatches)
 			printf("fix: run 'vfio-early check' to see why, then rebuild the initramfs (update-initramfs -u / dracut -f) and reboot\n");
 	}
-	free(rec);
-	free(text);
+	jv_free(rec);
 	return mismatches ? EXIT_REFUSED : EXIT_OK;
 }

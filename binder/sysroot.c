@@ -50,6 +50,8 @@ int sr_open(const struct sysroot *sr, const char *path, int flags)
 {
 	int fd;
 
+	if (!path)
+		return -ENAMETOOLONG;
 	flags |= O_CLOEXEC;
 	while (*path == '/')
 		path++;
@@ -66,28 +68,38 @@ int sr_open(const struct sysroot *sr, const char *path, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
+/* One read() into rbuf, or one write() of wbuf, of a sysfs attribute:
+ * opened, EINTR retried, closed. Returns the byte count or -errno. */
+static ssize_t attr_io(const struct sysroot *sr, const char *path, char *rbuf, const char *wbuf, size_t len)
+{
+	int fd = sr_open(sr, path, wbuf ? O_WRONLY | O_NOCTTY : O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	do
+		n = wbuf ? write(fd, wbuf, len) : read(fd, rbuf, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		n = -errno;
+	(void)close(fd);
+	return n;
+}
+
 int sr_read(const struct sysroot *sr, const char *path, char *buf, size_t size)
 {
 	ssize_t n;
-	int fd;
 
+	if (!path)
+		return -ENAMETOOLONG;
 #ifdef VFIO_EARLY_FAULTS
 	int injected = fault_check(FOP_READ, path, NULL);
 	if (injected < 0)
 		return injected;
 #endif
-	fd = sr_open(sr, path, O_RDONLY);
-	if (fd < 0)
-		return fd;
-	do
-		n = read(fd, buf, size - 1);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		int e = -errno;
-		(void)close(fd);
-		return e;
-	}
-	(void)close(fd);
+	n = attr_io(sr, path, buf, NULL, size - 1);
+	if (n < 0)
+		return (int)n;
 #ifdef VFIO_EARLY_FAULTS
 	if (injected > 0)
 		n /= 2; /* injected short read */
@@ -100,63 +112,40 @@ int sr_read(const struct sysroot *sr, const char *path, char *buf, size_t size)
 	return (int)n;
 }
 
-/* A formatted sysfs path; too long is an error, never a truncated path. */
-static int fmt_path(char path[static 512], const char *fmt, va_list ap)
-{
-	int n = vsnprintf(path, 512, fmt, ap);
-	return n < 0 || n >= 512 ? -ENAMETOOLONG : 0;
-}
-
 int sr_readf(const struct sysroot *sr, char *buf, size_t size, const char *fmt, ...)
 {
 	char path[512];
 	va_list ap;
-	int r;
+	int n;
 
 	va_start(ap, fmt);
-	r = fmt_path(path, fmt, ap);
+	n = vsnprintf(path, sizeof(path), fmt, ap);
 	va_end(ap);
-	return r < 0 ? r : sr_read(sr, path, buf, size);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG; /* never a truncated path */
+	return sr_read(sr, path, buf, size);
 }
 
 int sr_read_all(const struct sysroot *sr, const char *path, size_t max, char **ret, size_t *ret_len)
 {
-	struct strbuf sb = { 0 };
-	char buf[4096];
-	int fd = sr_open(sr, path, O_RDONLY);
+	int fd = sr_open(sr, path, O_RDONLY | O_NONBLOCK);
+	int r;
 
 	if (fd < 0)
 		return fd;
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = -errno;
-			(void)close(fd);
-			sb_free(&sb);
-			return e;
-		}
-		if (n == 0)
-			break;
-		if (sb.len + (size_t)n > max) {
-			(void)close(fd);
-			sb_free(&sb);
-			return -EFBIG;
-		}
-		sb_add(&sb, buf, (size_t)n);
-	}
+	r = read_fd_all(fd, max, ret, ret_len);
 	(void)close(fd);
-	if (ret_len)
-		*ret_len = sb.len;
-	*ret = sb_steal(&sb);
-	return 0;
+	return r;
 }
 
 int sr_readlink(const struct sysroot *sr, const char *path, char *buf, size_t size)
 {
+	const char *base;
 	ssize_t n;
+	int dirfd;
 
+	if (!path)
+		return -ENAMETOOLONG;
 	while (*path == '/')
 		path++;
 #ifdef VFIO_EARLY_FAULTS
@@ -164,9 +153,30 @@ int sr_readlink(const struct sysroot *sr, const char *path, char *buf, size_t si
 	if (injected < 0)
 		return injected;
 #endif
-	n = readlinkat(sr->fd, path, buf, size - 1);
+	/* The directory is resolved inside the root like every open; the
+	 * link itself is read, not followed. */
+	base = strrchr(path, '/');
+	if (base) {
+		char dir[512];
+		if ((size_t)(base - path) >= sizeof(dir))
+			return -ENAMETOOLONG;
+		memcpy(dir, path, (size_t)(base - path));
+		dir[base - path] = '\0';
+		dirfd = sr_open(sr, dir, O_PATH | O_DIRECTORY);
+		if (dirfd < 0)
+			return dirfd;
+		base++;
+	} else {
+		dirfd = sr->fd;
+		base = path;
+	}
+	n = readlinkat(dirfd, base, buf, size - 1);
 	if (n < 0)
-		return -errno;
+		n = -errno;
+	if (dirfd != sr->fd)
+		(void)close(dirfd);
+	if (n < 0)
+		return (int)n;
 #ifdef VFIO_EARLY_FAULTS
 	if (injected > 0)
 		n /= 2; /* injected short readlink */
@@ -195,25 +205,17 @@ int sr_write(const struct sysroot *sr, const char *path, const char *val)
 {
 	size_t len = strlen(val);
 	ssize_t n;
-	int fd;
 
+	if (!path)
+		return -ENAMETOOLONG;
 #ifdef VFIO_EARLY_FAULTS
 	int injected = fault_check(FOP_WRITE, path, val);
 	if (injected < 0)
 		return injected;
 #endif
-	fd = sr_open(sr, path, O_WRONLY | O_NOCTTY);
-	if (fd < 0)
-		return fd;
-	do
-		n = write(fd, val, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		int e = -errno;
-		(void)close(fd);
-		return e;
-	}
-	(void)close(fd);
+	n = attr_io(sr, path, NULL, val, len);
+	if (n < 0)
+		return (int)n;
 #ifdef VFIO_EARLY_FAULTS
 	/* The fake kernel acts on the whole value; an injected short write is
 	 * reported after that, as from a store that returned less. */
@@ -228,23 +230,15 @@ int sr_write(const struct sysroot *sr, const char *path, const char *val)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
-int sr_writef(const struct sysroot *sr, const char *val, const char *fmt, ...)
-{
-	char path[512];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = fmt_path(path, fmt, ap);
-	va_end(ap);
-	return r < 0 ? r : sr_write(sr, path, val);
-}
-
 DIR *sr_opendir(const struct sysroot *sr, const char *path)
 {
 	int fd;
 	DIR *d;
 
+	if (!path) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
 #ifdef VFIO_EARLY_FAULTS
 	if ((fd = fault_check(FOP_OPENDIR, path, NULL)) < 0) {
 		errno = -fd;
@@ -267,12 +261,48 @@ DIR *sr_opendir(const struct sysroot *sr, const char *path)
 
 bool sr_exists(const struct sysroot *sr, const char *path)
 {
-	struct stat st;
+	int fd;
+
+	if (!path)
+		return false;
 	while (*path == '/')
 		path++;
 #ifdef VFIO_EARLY_FAULTS
 	if (fault_check(FOP_EXISTS, path, NULL) < 0)
 		return false;
 #endif
-	return fstatat(sr->fd, path, &st, 0) == 0;
+	fd = sr_open(sr, *path ? path : ".", O_PATH);
+	if (fd < 0)
+		return false;
+	(void)close(fd);
+	return true;
+}
+
+const char *pci_path(char buf[static SR_PATH_MAX], const char *kind, const char *name, const char *attr)
+{
+	int n = snprintf(buf, SR_PATH_MAX, "sys/bus/pci/%s/%s%s%s", kind, name, *attr ? "/" : "", attr);
+	return n < 0 || n >= SR_PATH_MAX ? NULL : buf;
+}
+
+int sr_dev_read(const struct sysroot *sr, const char *dev, const char *attr, char *buf, size_t size)
+{
+	char p[SR_PATH_MAX];
+	return sr_read(sr, pci_path(p, "devices", dev, attr), buf, size);
+}
+
+int sr_dev_write(const struct sysroot *sr, const char *dev, const char *attr, const char *val)
+{
+	char p[SR_PATH_MAX];
+	return sr_write(sr, pci_path(p, "devices", dev, attr), val);
+}
+
+int sr_dev_link(const struct sysroot *sr, const char *dev, const char *attr, char *buf, size_t size)
+{
+	char p[SR_PATH_MAX];
+	return sr_readlink_base(sr, pci_path(p, "devices", dev, attr), buf, size);
+}
+
+int sr_probe(const struct sysroot *sr, const char *dev)
+{
+	return sr_write(sr, "sys/bus/pci/drivers_probe", dev);
 }

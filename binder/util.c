@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void default_oom(void)
 {
@@ -258,9 +261,77 @@ int parse_hex64(const char *s, uint64_t *ret)
 	return 0;
 }
 
-void sleep_ms(unsigned ms)
+uint64_t now_us(void)
+{
+	struct timespec ts;
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void sleep_ms(unsigned ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+bool wait_until(unsigned timeout_ms, bool (*done)(void *arg), void *arg)
+{
+	uint64_t deadline = now_us() + (uint64_t)timeout_ms * 1000u;
+
+	for (;;) {
+		if (done(arg))
+			return true;
+		if (now_us() >= deadline)
+			return false;
+		sleep_ms(5);
+	}
+}
+
+int read_fd_all(int fd, size_t max, char **ret, size_t *ret_len)
+{
+	struct strbuf sb = { 0 };
+	char buf[4096];
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = -errno;
+			sb_free(&sb);
+			return e;
+		}
+		if (n == 0)
+			break;
+		if (sb.len + (size_t)n > max) {
+			sb_free(&sb);
+			return -EFBIG;
+		}
+		sb_add(&sb, buf, (size_t)n);
+	}
+	if (ret_len)
+		*ret_len = sb.len;
+	*ret = sb_steal(&sb);
+	return 0;
+}
+
+int read_file(const char *path, size_t max, bool regular, struct stat *st, char **ret, size_t *ret_len)
+{
+	struct stat tmp;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	if (!st)
+		st = &tmp;
+	if (fstat(fd, st) < 0)
+		r = -errno;
+	else if (regular && !S_ISREG(st->st_mode))
+		r = -EINVAL;
+	else
+		r = read_fd_all(fd, max, ret, ret_len);
+	(void)close(fd);
+	return r;
 }

@@ -44,8 +44,22 @@ void sl_free(struct strlist *l);
 
 bool streq(const char *a, const char *b);
 bool startswith(const char *s, const char *prefix);
-/* Bounded waits poll with this; EINTR resumes the rest of the sleep. */
-void sleep_ms(unsigned ms);
+/* CLOCK_MONOTONIC in microseconds. */
+uint64_t now_us(void);
+/* The one bounded wait: polls done(arg) every 5 ms until it returns true
+ * (true) or timeout_ms have passed (false); done is asked once more at the
+ * deadline. EINTR resumes the rest of a sleep. */
+bool wait_until(unsigned timeout_ms, bool (*done)(void *arg), void *arg);
+/* The one file reader: reads fd to its end (EINTR retried), at most max
+ * bytes, into *ret (NUL-terminated, owned). -EFBIG when longer, -errno on a
+ * read error; fd stays open. */
+int read_fd_all(int fd, size_t max, char **ret, size_t *ret_len);
+struct stat;
+/* A file named on the command line (--config, --cmdline, --protected),
+ * outside the sysroot: opened without blocking on a FIFO, its stat in *st
+ * (may be NULL), then read with read_fd_all. regular: refuse anything but
+ * a regular file (-EINVAL) before reading. */
+int read_file(const char *path, size_t max, bool regular, struct stat *st, char **ret, size_t *ret_len);
 /* 0-15 for a hex digit, -1 for anything else. */
 int hexval(char c);
 /* Parse an unsigned hex number of exactly 1..maxdigits digits, optional 0x. */

@@ -323,6 +323,30 @@ pci/drivers_probe 0000:01:00.1" ]
 	[[ "$output" == *"2 mismatch(es)"* ]]
 }
 
+@test "status: the record is read as JSON, not by its layout; a damaged one is said, not trusted" {
+	tree "$(sed 's/driver=nouveau/driver=vfio-pci/; s/driver=snd_hda_intel/driver=vfio-pci/' "$TESTS_DIR/sysfs/trees/gpu-hda.tree")"
+	conf "bind 01:00.0"
+	ve apply
+	rec=$ROOT/run/vfio-early/state.json
+	# Same content, compact, keys of each device reversed: a layout the
+	# writer never produced.
+	jq -c '.groups[].devices[] |= (to_entries | reverse | from_entries)' "$rec" > "$rec.new"
+	mv "$rec.new" "$rec"
+	run ve status --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '[.devices[].boot] | join(",")' <<<"$output")" = already-bound,already-bound ]
+	[ "$(jq -r '.record_error' <<<"$output")" = null ]
+	# Cut short: found, not parsed, every device's boot result unknown.
+	head -c 200 "$rec" > "$rec.new"
+	mv "$rec.new" "$rec"
+	run ve status --json
+	[ "$(jq -r '.record_found' <<<"$output")" = true ]
+	[[ "$(jq -r '.record_error' <<<"$output")" == "byte "* ]]
+	[ "$(jq -r '[.devices[].boot] | join(",")' <<<"$output")" = -,- ]
+	run ve status
+	[[ "$output" == *"record unreadable: byte "* ]]
+}
+
 @test "address-only config reads only the named devices and their group" {
 	tree gpu-hda
 	conf "bind 01:00.0"

@@ -3,7 +3,7 @@
  * NUL, as the binary reads it as a string). Asserts that every bind rule
  * it adds is a well-formed address that cannot name a path outside
  * sys/bus/pci/devices, and that warnings stay short. */
-#include "rules.h"
+#include "cmdline.h"
 
 #include <stdio.h>
 #include <stdlib.h>

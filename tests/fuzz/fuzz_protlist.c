@@ -2,7 +2,7 @@
 /* libFuzzer harness: arbitrary bytes as the build-time protected list
  * (read as a string, so cut at the first NUL). Every entry must be a full,
  * in-range address and carry a reason. */
-#include "plan.h"
+#include "protlist.h"
 
 #include <stdio.h>
 #include <stdlib.h>

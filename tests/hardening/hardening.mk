@@ -3,11 +3,11 @@
 # over a plain glibc build, and static analysis. GNU make fragment, included
 # by the top Makefile (after kmod.mk: uses KMOD_SRC, KMOD_SOURCES, SRCS).
 #
-#   make san         $(BUILD)/san/vfio-early   ASan+UBSan, -DVFIO_EARLY_FAULTS
+#   make san         $(BUILD)/san/vfio-early   ASan+UBSan, -DVFIO_EARLY_FAULTS -Itests/hardening
 #   make bats-san    every tests/bats/*.bats against it; any sanitizer report
 #                    (even from a command expected to fail) fails the target
 #   make valgrind    valgrind --error-exitcode=1 over representative commands
-#   make analyze     cppcheck + clang-tidy (.clang-tidy) over binder/*.c
+#   make analyze     cppcheck + clang-tidy (.clang-tidy) over binder/*.c and faults.c
 #
 # libkmod: the musl libkmod.a cannot link with glibc, so the same fetched
 # sources are built again with the host compiler into $(BUILD)/host-kmod/.
@@ -22,9 +22,9 @@ SAN_DIR    := $(BUILD)/san
 SAN_BIN    := $(SAN_DIR)/vfio-early
 SAN_LOGS   := $(SAN_DIR)/logs
 HOST_BIN   := $(BUILD)/host/vfio-early
-TEST_SRCS  := $(SRCS) binder/faults.c
+TEST_SRCS  := $(SRCS) tests/hardening/faults.c
 HARD_FLAGS := -O1 -g -fno-omit-frame-pointer
-SAN_CFLAGS := $(HARD_FLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -DVFIO_EARLY_FAULTS
+SAN_CFLAGS := $(HARD_FLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -DVFIO_EARLY_FAULTS -Ibinder -Itests/hardening
 # Reports go to files as well as stderr: a crash in a command that a test
 # expects to fail must still fail the run.
 SAN_ENV := ASAN_OPTIONS=abort_on_error=0:exitcode=86:detect_leaks=1:log_path=$(abspath $(SAN_LOGS))/asan \
@@ -45,7 +45,7 @@ $(HOSTKMOD_LIB): $(HOSTKMOD_OBJS)
 
 san: $(SAN_BIN)
 
-$(SAN_BIN): $(TEST_SRCS) binder/*.h $(HOSTKMOD_LIB) | $(KMOD_HDR)
+$(SAN_BIN): $(TEST_SRCS) binder/*.h tests/hardening/faults.h $(HOSTKMOD_LIB) | $(KMOD_HDR)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) -std=gnu11 -D_GNU_SOURCE $(SAN_CFLAGS) $(KMOD_CFLAGS) -o $@ $(TEST_SRCS) $(HOSTKMOD_LIB)
 
@@ -66,8 +66,9 @@ valgrind: $(HOST_BIN) $(BIN)
 # header is, for modload.c.
 CPPCHECK_FLAGS := --enable=warning,portability,performance --error-exitcode=1 --inline-suppr --quiet \
 	--std=c11 -D_GNU_SOURCE -D__GNUC__ --suppress=missingIncludeSystem -Ibinder $(KMOD_CFLAGS)
+ANALYZE_SRCS := $(wildcard binder/*.c) tests/hardening/faults.c
 analyze: | $(KMOD_HDR)
-	cppcheck $(CPPCHECK_FLAGS) $(wildcard binder/*.c)
-	printf '%s\n' $(wildcard binder/*.c) | xargs -P$$(nproc) -n3 sh -c \
-		'clang-tidy --quiet "$$@" -- -std=gnu11 -D_GNU_SOURCE -DVFIO_EARLY_FAULTS -Ibinder $(KMOD_CFLAGS)' clang-tidy
-	@echo "analyze: cppcheck and clang-tidy clean over binder/*.c"
+	cppcheck $(CPPCHECK_FLAGS) -Itests/hardening $(ANALYZE_SRCS)
+	printf '%s\n' $(ANALYZE_SRCS) | xargs -P$$(nproc) -n3 sh -c \
+		'clang-tidy --quiet "$$@" -- -std=gnu11 -D_GNU_SOURCE -DVFIO_EARLY_FAULTS -Ibinder -Itests/hardening $(KMOD_CFLAGS)' clang-tidy
+	@echo "analyze: cppcheck and clang-tidy clean over binder/*.c and the fault injector"

@@ -9,6 +9,7 @@ int main(void)
 	test_cmdline();
 	test_plan();
 	test_fnmatch();
+	test_json();
 	printf("unit: %d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
 }

@@ -43,3 +43,4 @@ void test_parse(void);
 void test_plan(void);
 void test_cmdline(void);
 void test_fnmatch(void);
+void test_json(void);

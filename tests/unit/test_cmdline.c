@@ -1,5 +1,5 @@
 #include "t.h"
-#include "rules.h"
+#include "cmdline.h"
 
 void test_cmdline(void)
 {
@@ -33,4 +33,17 @@ void test_cmdline(void)
 	CHECK(cl.off && cfg.n == 0 && cl.warnings.n == 2);
 	cmdline_free(&cl);
 	config_free(&cfg);
+
+	t_name = "cmdline_value: the switches' tokenizer (quotes, last wins, -- ends)";
+	{
+		char buf[64];
+		const char *text = "root=/dev/sda1 intel_iommu=on \"acpi_osi=Windows 2020\" iommu=pt iommu=off quiet -- intel_iommu=off";
+		CHECK(cmdline_value(text, "intel_iommu", buf, sizeof(buf)) && streq(buf, "on"));
+		CHECK(cmdline_value(text, "acpi_osi", buf, sizeof(buf)) && streq(buf, "Windows 2020"));
+		CHECK(cmdline_value(text, "iommu", buf, sizeof(buf)) && streq(buf, "off"));
+		CHECK(cmdline_value(text, "quiet", buf, sizeof(buf)) && streq(buf, ""));
+		CHECK(!cmdline_value(text, "root=/dev", buf, sizeof(buf)));
+		CHECK(!cmdline_value(text, "intel", buf, sizeof(buf)));
+		CHECK(!cmdline_value("a=\"b c=d\"", "c", buf, sizeof(buf)));
+	}
 }

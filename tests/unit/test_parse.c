@@ -1,5 +1,5 @@
 #include "t.h"
-#include "rules.h"
+#include "cmdline.h"
 
 static struct config cfg;
 

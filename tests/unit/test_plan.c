@@ -1,4 +1,5 @@
 #include "t.h"
+#include "cmdline.h"
 #include "plan.h"
 
 #include <stdlib.h>

@@ -1,23 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The parse stage: config text and kernel command line -> rules. Pure. */
+/* The parse stage: config text -> rules (vfio-early.conf(5)). Pure. */
 #pragma once
-#include "util.h"
-
-struct pci_addr {
-	uint32_t domain;
-	uint8_t bus, slot, func;
-};
-#define PCI_ADDR_MAX 20 /* "ffffffff:ff:1f.7" + NUL, rounded */
-
-/* Strict: [DDDD:]BB:SS[.F], hex, slot <= 1f, function <= 7. *ret_slot is set
- * when the function was omitted (a whole slot). Nothing else is accepted, so
- * no parsed address can carry a path component into a sysfs path. */
-int pci_addr_parse(const char *tok, struct pci_addr *ret, bool *ret_slot);
-void pci_addr_fmt(const struct pci_addr *a, char buf[static PCI_ADDR_MAX]);
-bool pci_addr_eq(const struct pci_addr *a, const struct pci_addr *b);
-int pci_addr_cmp(const struct pci_addr *a, const struct pci_addr *b);
-/* "10de:2204" */
-int pci_id_parse(const char *tok, uint16_t *ret_vendor, uint16_t *ret_device);
+#include "pciaddr.h"
 
 enum sel_kind {
 	SEL_ADDR, /* one function, optionally with expected ids */
@@ -72,18 +56,13 @@ void config_init(struct config *c, const char *path);
  * number of errors; every error is appended to c->errors. */
 size_t config_parse(struct config *c, const char *text, size_t len);
 void config_free(struct config *c);
+/* The one rule constructor: appends a zeroed rule of this kind, line and
+ * selector to c and returns it for the kind's own fields. */
+struct rule *config_add_rule(struct config *c, enum rule_kind kind, unsigned line, const struct selector *sel);
+/* A bind rule for one function (VFs, kernel command line). */
+void config_add_bind(struct config *c, unsigned line, const struct pci_addr *a);
 bool rule_vf_to_vfio(const struct rule *r, unsigned vf);
 bool selector_is_address(const struct selector *s);
-
-struct cmdline {
-	bool off;
-	bool dryrun;
-	size_t nbind;          /* rules appended to the config */
-	struct strlist warnings;
-};
-
-/* Reads vfio-early.* switches from a kernel command line. Bind addresses
- * become RULE_BIND rules (line 0) appended to cfg. Bad tokens are skipped
- * with a warning: the command line must never stop a boot. */
-void cmdline_parse(const char *text, struct config *cfg, struct cmdline *ret);
-void cmdline_free(struct cmdline *c);
+bool config_has_sriov(const struct config *cfg);
+/* True when every rule that selects devices names an address. */
+bool config_address_only(const struct config *cfg);

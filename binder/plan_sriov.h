@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* SR-IOV: plan (pure) and apply of "sriov PF vfs=N" rules. */
+/* The plan stage for "sriov PF vfs=N" rules: which PFs get how many VFs,
+ * where each VF will sit and where it goes. Pure. */
 #pragma once
-#include "apply.h"
+#include "plan.h"
 
 struct sriov_vf {
 	struct pci_addr addr;   /* predicted from offset/stride, or read from virtfnK */
@@ -26,26 +27,13 @@ struct sriov_plan {
 	size_t n, cap;
 };
 
-enum sriov_result { SR_CREATED, SR_UNCHANGED, SR_FAILED, SR_REFUSED, SR_DRYRUN, SR_DISABLED };
-
-struct sriov_outcome {
-	enum sriov_result res;
-	int numvfs_before;
-	char message[300];
-	uint64_t elapsed_us;
-};
-
 /* Pure: rules x devices (x the group plan, to know whether a PF goes to
  * vfio-pci) -> what to create. Errors become findings. */
 void plan_sriov(const struct config *cfg, const struct devtab *t, const struct plan *p, struct sriov_plan *ret, struct findings *f);
 /* Appends a bind rule for every existing VF bound for vfio-pci. */
 void sriov_bind_rules(const struct sriov_plan *sp, struct config *cfg);
+/* The second pass, for VFs created at this boot: a config with cfg's
+ * protect rules and options and a bind rule for each VF bound for vfio-pci
+ * of each PF with ready[i] that t does not hold yet (scan them, then plan). */
+void sriov_new_vf_config(const struct config *cfg, const struct sriov_plan *sp, const bool *ready, const struct devtab *t, struct config *ret);
 void sriov_plan_free(struct sriov_plan *sp);
-const char *sriov_result_name(enum sriov_result r);
-
-/* Apply: PF driver, autoprobe off, numvfs 0 then N, wait for the VFs.
- * Fills out[i] (parallel to sp->v) and marks VFs that now exist. */
-void apply_sriov(const struct sysroot *sr, const struct devtab *t, struct sriov_plan *sp, const struct apply_opts *o, unsigned vf_timeout_ms, struct sriov_outcome *out);
-/* After the VFs' groups are bound: autoprobe back as it was, probe the VFs
- * left to the host. */
-void sriov_finish(const struct sysroot *sr, const struct devtab *t, const struct sriov_plan *sp, struct sriov_outcome *out);

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Renders a run: check's table, the check/record JSON document (schema in
+ * conf/check-json.md), and apply's kernel log lines. */
+#pragma once
+#include "run.h"
+
+#include <stdio.h>
+
+void report_json(const struct run *r, struct json *j);
+void report_table(const struct run *r, FILE *out);
+void report_kmsg(const struct run *r);

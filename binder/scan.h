@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The scan stage: sysroot -> device table. */
+#pragma once
+#include "device.h"
+#include "parse.h"
+#include "sysroot.h"
+
+/* Reads every PCI device once. */
+/* sriov: also read SR-IOV attributes (sriov_*, physfn): only needed when
+ * the config has sriov rules. */
+int scan_full(const struct sysroot *sr, bool sriov, struct devtab *ret);
+/* Reads only devices named by address selectors and the members of their
+ * IOMMU groups: the cost of an address-only config does not grow with the
+ * size of the host. */
+int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devtab *ret);
+/* Adds one device (a VF created by apply) and its group's members. */
+void scan_add(const struct sysroot *sr, struct devtab *t, const struct pci_addr *a);
+/* Reads one device (used by scan and by apply's re-verification). */
+int scan_one(const struct sysroot *sr, const struct pci_addr *a, bool sriov, struct pci_dev *ret);
+int scan_driver(const struct sysroot *sr, const char *name, char *buf, size_t size);
