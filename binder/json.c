@@ -199,7 +199,7 @@ static void escape(struct parser *ps, struct strbuf *sb)
 {
 	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
 	const char *at = ps->p, *e = NULL, *why = NULL;
-	long cp, lo = 0;
+	long cp = 0, lo = 0;
 
 	if (ps->end - ps->p > 1 && ps->p[1])
 		e = strchr(from, ps->p[1]);
@@ -294,7 +294,7 @@ static struct jv *literal(struct parser *ps)
 		size_t n = strlen(words[i]);
 		if ((size_t)(ps->end - ps->p) >= n && memcmp(ps->p, words[i], n) == 0) {
 			struct jv *v = node(i ? JV_BOOL : JV_NULL);
-			v->b = i == 2;
+			v->b = i == 2; /* "true" */
 			ps->p += n;
 			return v;
 		}

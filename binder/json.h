@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A minimal streaming JSON writer into a strbuf. */
+/* A minimal streaming JSON writer into a strbuf, and a small strict reader. */
 #pragma once
 #include "util.h"
 

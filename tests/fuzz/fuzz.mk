@@ -6,7 +6,9 @@
 #                       FUZZ_SECONDS (or until N executions), new
 #                       inputs kept in $(BUILD)/fuzz/corpus-NAME (the committed
 #                       corpus in tests/fuzz/corpus/NAME is only read)
-#   make fuzz-short     fixed seed, fixed number of runs per harness (make check)
+#   make fuzz-short     fixed seed, fixed number of runs per harness (make check);
+#                       new inputs go to $(BUILD)/fuzz/short-corpus-NAME, never
+#                       into the committed corpus
 #   make fuzz-build     just the binaries: $(BUILD)/fuzz/fuzz-NAME
 #
 # A crash leaves $(BUILD)/fuzz/crash-* ; reproduce with
@@ -43,8 +45,10 @@ fuzz-short: $(FUZZ_BINS)
 	@for n in $(FUZZ_NAMES); do \
 		d=; [ -f $(FUZZ_DIR)/$$n.dict ] && d=-dict=$(FUZZ_DIR)/$$n.dict; \
 		echo "fuzz-short: $$n, seed 1, $(FUZZ_RUNS) runs"; \
+		rm -rf $(FUZZ_OUT)/short-corpus-$$n; mkdir -p $(FUZZ_OUT)/short-corpus-$$n; \
 		$(FUZZ_OUT)/fuzz-$$n $(FUZZ_OPTS) -seed=1 -runs=$(FUZZ_RUNS) $$d \
-			-artifact_prefix=$(FUZZ_OUT)/crash-$$n- $(FUZZ_DIR)/corpus/$$n >$(FUZZ_OUT)/short-$$n.log 2>&1 \
+			-artifact_prefix=$(FUZZ_OUT)/crash-$$n- $(FUZZ_OUT)/short-corpus-$$n $(FUZZ_DIR)/corpus/$$n \
+			>$(FUZZ_OUT)/short-$$n.log 2>&1 \
 			|| { tail -40 $(FUZZ_OUT)/short-$$n.log; exit 1; }; \
 		grep -h 'stat::number_of_executed_units' $(FUZZ_OUT)/short-$$n.log; \
 	done

@@ -2,7 +2,7 @@
 /* libFuzzer harness: arbitrary bytes as the record (state.json). A refusal
  * must say "byte N: ..." with N inside the input. An accepted tree must
  * answer its own accessors (every key found again, keys sorted and unique),
- * and, when the writer can say it (depth <= 31, integers only), be written
+ * and, when the writer can say it (31 levels, integers only), be written
  * back with json.c's writer and read again into an equal tree. */
 #include "json.h"
 
@@ -12,22 +12,24 @@
 
 #define FATAL(...) do { fprintf(stderr, "fuzz_json: " __VA_ARGS__); abort(); } while (0)
 
-/* The writer keeps 32 levels of commas. */
+/* json.c's writer nests 31 levels; the 32nd loses its commas. */
 #define WRITER_DEPTH 31
 
-/* Checks the accessors over v; false when the writer cannot say v. */
+/* Checks the accessors over v, inside depth containers; false when the
+ * writer cannot say v. */
 static bool walk(const struct jv *v, int depth)
 {
-	bool ok = depth <= WRITER_DEPTH;
+	bool container = jv_type(v) == JV_ARR || jv_type(v) == JV_OBJ;
+	bool ok = !container || depth < WRITER_DEPTH;
 	long long n;
 
-	if (depth > JV_MAX_DEPTH)
-		FATAL("depth %d accepted\n", depth);
+	if (container && depth >= JV_MAX_DEPTH)
+		FATAL("%d levels of nesting accepted\n", depth + 1);
 	if ((jv_str(v) != NULL) != (jv_type(v) == JV_STR))
 		FATAL("jv_str on type %d\n", jv_type(v));
 	if (jv_type(v) == JV_NUM && !jv_int(v, &n))
 		ok = false;
-	if (jv_type(v) != JV_ARR && jv_type(v) != JV_OBJ && jv_len(v) != 0)
+	if (!container && jv_len(v) != 0)
 		FATAL("a scalar of length %zu\n", jv_len(v));
 	for (size_t i = 0; i < jv_len(v); i++) {
 		const struct jv_member *m = &v->members[i];
