@@ -13,24 +13,51 @@ bool pci_class_is_bridge(uint32_t class)
 	return c == 0x0604 || c == 0x0607 || c == 0x0609;
 }
 
+static const struct {
+	uint16_t cls;
+	const char *name; /* short, for tables and JSON */
+	const char *noun; /* for sentences */
+} class_names[] = {
+	{ 0x0100, "SCSI storage", "a SCSI storage controller" },
+	{ 0x0101, "IDE", "an IDE controller" },
+	{ 0x0104, "RAID", "a RAID controller" },
+	{ 0x0106, "SATA", "a SATA controller" },
+	{ 0x0107, "SAS", "a SAS controller" },
+	{ 0x0108, "NVMe", "an NVMe drive" },
+	{ 0x0180, "storage", "a storage controller" },
+	{ 0x0200, "Ethernet", "an Ethernet controller" },
+	{ 0x0280, "network", "a network controller" },
+	{ 0x0300, "VGA", "a VGA controller" },
+	{ 0x0302, "3D", "a 3D controller" },
+	{ 0x0380, "display", "a display controller" },
+	{ 0x0401, "audio", "an audio device" },
+	{ 0x0403, "HD audio", "an HD audio controller" },
+	{ 0x0500, "RAM controller", "a RAM controller" },
+	{ 0x0580, "memory controller", "a memory controller" },
+	{ 0x0600, "host bridge", "a host bridge" },
+	{ 0x0601, "ISA bridge", "an ISA bridge" },
+	{ 0x0604, "PCI bridge", "a PCI bridge" },
+	{ 0x0c03, "USB", "a USB controller" },
+	{ 0x0c05, "SMBus", "an SMBus controller" },
+	{ 0x0c80, "serial bus", "a serial bus controller" },
+	{ 0x0880, "system peripheral", "a system peripheral" },
+	{ 0x1180, "signal processing", "a signal processing controller" },
+};
+
 const char *pci_class_name(uint32_t class)
 {
-	static const struct {
-		uint32_t cls;
-		const char *name;
-	} names[] = {
-		{ 0x0100, "SCSI storage" }, { 0x0101, "IDE" }, { 0x0104, "RAID" }, { 0x0106, "SATA" },
-		{ 0x0107, "SAS" }, { 0x0108, "NVMe" }, { 0x0180, "storage" }, { 0x0200, "Ethernet" },
-		{ 0x0280, "network" }, { 0x0300, "VGA" }, { 0x0302, "3D" }, { 0x0380, "display" },
-		{ 0x0401, "audio" }, { 0x0403, "HD audio" }, { 0x0500, "RAM controller" },
-		{ 0x0580, "memory controller" }, { 0x0600, "host bridge" }, { 0x0601, "ISA bridge" },
-		{ 0x0604, "PCI bridge" }, { 0x0c03, "USB" }, { 0x0c05, "SMBus" }, { 0x0c80, "serial bus" },
-		{ 0x0880, "system peripheral" }, { 0x1180, "signal processing" },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].cls == class >> 8)
-			return names[i].name;
+	for (size_t i = 0; i < ARRAY_SIZE(class_names); i++)
+		if (class_names[i].cls == class >> 8)
+			return class_names[i].name;
 	return "device";
+}
+
+const char *pci_class_noun(uint32_t class)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(class_names); i++)
+		if (class_names[i].cls == class >> 8)
+			return class_names[i].noun;
+	return "a PCI device";
 }
 
 struct pci_dev *devtab_find(const struct devtab *t, const struct pci_addr *a)

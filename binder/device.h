@@ -38,6 +38,9 @@ struct devtab {
 };
 
 bool pci_class_is_bridge(uint32_t class);
+/* "SATA", "HD audio": short, for tables and JSON. */
 const char *pci_class_name(uint32_t class);
+/* "a SATA controller", "an ISA bridge": for sentences. */
+const char *pci_class_noun(uint32_t class);
 struct pci_dev *devtab_find(const struct devtab *t, const struct pci_addr *a);
 void devtab_free(struct devtab *t);

@@ -124,11 +124,64 @@ struct selection {
 	const struct rule *protect;  /* protect rule matching it */
 };
 
+/* Up to three devices near what a rule that matched nothing asked for: the
+ * same ids anywhere (the card moved), else the same vendor (id= rules), or
+ * the same bus, else the same slot and function on other buses (renumbered). */
+static void closest(const struct devtab *t, const struct selector *s, struct strbuf *sb)
+{
+	size_t n = 0;
+
+	for (int pass = 0; pass < 2 && !n; pass++)
+		for (size_t i = 0; i < t->n && n < 3; i++) {
+			const struct pci_dev *d = &t->v[i];
+			bool near;
+			if (s->has_id)
+				near = pass == 0 ? d->vendor == s->vendor && d->device == s->device : s->kind == SEL_ID && d->vendor == s->vendor;
+			else
+				near = pass == 0 ? d->addr.domain == s->addr.domain && d->addr.bus == s->addr.bus
+						 : d->addr.slot == s->addr.slot && d->addr.func == s->addr.func;
+			if (near && !pci_class_is_bridge(d->class))
+				sb_printf(sb, "%s%s (%04x:%04x, %s)", n++ ? ", " : "; closest: ", d->name, d->vendor, d->device, pci_class_noun(d->class));
+		}
+}
+
+/* An id= bind rule that takes several devices: name them, say how to take one. */
+static void hint_several(const struct config *cfg, const struct devtab *t, const struct rule *r, struct plan *p)
+{
+	struct strbuf list = { 0 };
+	size_t n = 0, first = 0;
+	bool subs_differ = false;
+	char origin[160], desc[96];
+
+	for (size_t i = 0; i < t->n; i++)
+		if (selector_matches(&r->sel, &t->v[i])) {
+			const struct pci_dev *d = &t->v[i];
+			if (!n)
+				first = i;
+			subs_differ |= d->sub_vendor != t->v[first].sub_vendor || d->sub_device != t->v[first].sub_device;
+			sb_printf(&list, "%s%s (subsystem %04x:%04x)", n++ ? ", " : "", d->name, d->sub_vendor, d->sub_device);
+		}
+	if (n > 1) {
+		const struct pci_dev *d = &t->v[first];
+		char *remedy = subs_differ ? xasprintf("to take one, add its subsystem id, e.g. 'bind id=%04x:%04x subsystem=%04x:%04x', or name its address", r->sel.vendor,
+						       r->sel.device, d->sub_vendor, d->sub_device)
+					   : xasprintf("to take one, name its address: 'bind %s id=%04x:%04x' (the ids make the rule fail closed if the card moves)",
+						       d->name, r->sel.vendor, r->sel.device);
+		rule_origin(r, cfg->path, origin, sizeof(origin));
+		sel_describe(&r->sel, desc, sizeof(desc));
+		findings_add(&p->findings, SEV_INFO, "rule-matches-several", "config", remedy, "%s: '%s' matches %zu devices, all go to vfio-pci: %s", origin, desc, n,
+			     list.s);
+		free(remedy);
+	}
+	sb_free(&list);
+}
+
 static void select_devices(const struct config *cfg, const struct devtab *t, struct selection *sel, struct plan *p)
 {
 	for (size_t k = 0; k < cfg->n; k++) {
 		const struct rule *r = &cfg->rules[k];
 		char desc[96], origin[160];
+		struct strbuf near = { 0 };
 		size_t hits = 0;
 
 		if (r->kind == RULE_SRIOV)
@@ -155,12 +208,49 @@ static void select_devices(const struct config *cfg, const struct devtab *t, str
 			sel[i].allow_boot_vga |= r->allow_boot_vga;
 			sel[i].strict |= r->strict || cfg->strict_groups;
 		}
+		if (r->kind == RULE_BIND && r->sel.kind == SEL_ID && hits > 1)
+			hint_several(cfg, t, r, p);
 		if (hits || r->kind == RULE_PROTECT)
 			continue;
 		sel_describe(&r->sel, desc, sizeof(desc));
 		rule_origin(r, cfg->path, origin, sizeof(origin));
+		closest(t, &r->sel, &near);
 		findings_add(&p->findings, SEV_WARN, "rule-no-match", "config", "check the address with 'lspci -nn' (the bus may have been renumbered) or remove the rule",
-			     "%s: no device matches '%s'", origin, desc);
+			     "%s: no device matches '%s'%s", origin, desc, near.s ? near.s : "");
+		sb_free(&near);
+	}
+}
+
+static bool in_plan(const struct plan *p, size_t idx)
+{
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; k < p->g[i].n; k++)
+			if (p->g[i].devs[k].idx == idx)
+				return true;
+	return false;
+}
+
+/* A device named by its address whose card has functions in groups nothing
+ * selects (a GPU's HDA in a group of its own): they stay with the host. */
+static void hint_slot_functions(const struct devtab *t, const struct selection *sel, struct plan *p)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pci_dev *d = &t->v[i];
+		if (!sel[i].rule || sel[i].rule->sel.kind != SEL_ADDR || d->is_vf || d->virtual_vf)
+			continue;
+		for (size_t j = 0; j < t->n; j++) {
+			const struct pci_dev *f = &t->v[j];
+			char *remedy;
+			if (j == i || !pci_same_slot(&f->addr, &d->addr) || f->is_vf || pci_class_is_bridge(f->class) || (f->group == d->group && f->group >= 0) ||
+			    in_plan(p, j))
+				continue;
+			remedy = xasprintf("to pass the whole card, name its slot: 'bind %04x:%02x:%02x' (each function's IOMMU group is then judged on its own)",
+					   (unsigned)d->addr.domain, d->addr.bus, d->addr.slot);
+			findings_add(&p->findings, SEV_INFO, "slot-function-elsewhere", d->name, remedy,
+				     "%s (%s, %s), another function of %s's card, is in IOMMU group %d, which no rule selects: it stays with the host", f->name,
+				     pci_class_noun(f->class), f->driver[0] ? f->driver : "no driver", d->name, f->group);
+			free(remedy);
+		}
 	}
 }
 
@@ -194,19 +284,131 @@ static bool host_critical(uint32_t class)
 	return c == 0x0600 || c == 0x0601 || c == 0x0c05 || (class >> 16) == 0x05;
 }
 
-static void refuse(struct plan_group *g, const char *fmt, ...) PRINTF(2, 3);
-static void refuse(struct plan_group *g, const char *fmt, ...)
+static void refuse(struct plan_group *g, const char *code, size_t idx, const char *fmt, ...) PRINTF(4, 5);
+static void refuse(struct plan_group *g, const char *code, size_t idx, const char *fmt, ...)
 {
+	struct strbuf sb = { 0 };
+	struct refusal *x;
 	va_list ap;
-	if (g->act == GA_REFUSE)
-		return; /* the first reason is the one reported */
-	g->act = GA_REFUSE;
+
 	va_start(ap, fmt);
-	(void)vsnprintf(g->reason, sizeof(g->reason), fmt, ap);
+	sb_vprintf(&sb, fmt, ap);
 	va_end(ap);
+	g->act = GA_REFUSE;
+	GROW(g->why, g->capwhy, g->nwhy);
+	x = &g->why[g->nwhy++];
+	(void)snprintf(x->code, sizeof(x->code), "%s", code);
+	x->idx = idx;
+	x->message = sb_steal(&sb);
 }
 
-/* Why a group must not be bound, checked in order of importance. */
+const struct refusal *plan_refusal(const struct plan_group *g, size_t idx)
+{
+	for (size_t i = 0; i < g->nwhy; i++)
+		if (g->why[i].idx == idx)
+			return &g->why[i];
+	return NULL;
+}
+
+/* Another function of a selected device's card: same domain, bus, slot. */
+static bool of_selected_card(const struct devtab *t, const struct plan_group *g, const struct pci_dev *d)
+{
+	for (size_t k = 0; k < g->n; k++)
+		if (g->devs[k].selected && pci_same_slot(&t->v[g->devs[k].idx].addr, &d->addr))
+			return true;
+	return false;
+}
+
+/* Every reason a device gives against binding its group. */
+static void judge_device(const struct config *cfg, const struct devtab *t, const struct protlist *prot, const struct selection *s, bool allow_vga,
+			 bool strict, size_t idx, struct plan_group *g)
+{
+	const struct pci_dev *d = &t->v[idx];
+	const struct protected_dev *pd = protlist_find(prot, &d->addr);
+	size_t before = g->nwhy;
+
+	if (pd)
+		refuse(g, "protected", idx, "%s is protected: %s", d->name, pd->why);
+	else if (s->protect)
+		refuse(g, "protected", idx, "%s is protected by %s:%u", d->name, cfg->path, s->protect->line);
+	if (host_critical(d->class))
+		refuse(g, "host-critical", idx, "%s is %s the host needs; a group holding it is never bound", d->name, pci_class_noun(d->class));
+	if (g->group < 0)
+		refuse(g, "no-iommu-group", idx, "%s has no IOMMU group; vfio-pci needs one (is the IOMMU enabled for it?)", d->name);
+	if (d->problem[0] && d->class == 0)
+		refuse(g, "unreadable", idx, "%s in the group could not be read (%s); not binding what cannot be identified", d->name, d->problem);
+	if (s->mismatch && !s->rule) {
+		char want[96];
+		struct selector ids = s->mismatch->sel;
+		ids.kind = SEL_ID;
+		sel_describe(&ids, want, sizeof(want));
+		refuse(g, "id-mismatch", idx,
+		       "%s is %04x:%04x (subsystem %04x:%04x), but %s:%u expects %s; hardware changed or the bus was renumbered: check and update the rule", d->name,
+		       d->vendor, d->device, d->sub_vendor, d->sub_device, cfg->path, s->mismatch->line, want);
+	}
+	if (d->boot_vga == 1 && !allow_vga)
+		refuse(g, "boot-vga", idx, "%s is the boot VGA device (the boot console); add allow-boot-vga to the rule if you mean it", d->name);
+	if (s->rule || pci_class_is_bridge(d->class) || g->nwhy > before + (d->boot_vga == 1 && !allow_vga))
+		return; /* named, a bridge, or refused for what naming would not change */
+	if (!of_selected_card(t, g, d))
+		refuse(g, "unnamed", idx, "%s (%s, %s%s) shares IOMMU group %d with the selected device(s) and no rule names it; to pass it too: bind %s", d->name,
+		       pci_class_noun(d->class), d->driver[0] ? "driver " : "no driver", d->driver, g->group, d->name);
+	else if (strict)
+		refuse(g, "strict", idx, "strict: %s (%s) is another function of the selected card and no rule names it; to pass it too: bind %s", d->name,
+		       pci_class_noun(d->class), d->name);
+}
+
+/* g->reason: every refusal, the unnamed devices in one sentence with the
+ * lines to paste and the ways on. */
+static void compose_reason(const struct devtab *t, struct plan_group *g)
+{
+	struct strbuf sb = { 0 }, names = { 0 }, lines = { 0 };
+	size_t nunnamed = 0;
+
+	for (size_t i = 0; i < g->nwhy; i++) {
+		const struct refusal *x = &g->why[i];
+		const struct pci_dev *d = &t->v[x->idx];
+		if (!streq(x->code, "unnamed")) {
+			sb_printf(&sb, "%s%s", sb.len ? "; " : "", x->message);
+			continue;
+		}
+		sb_printf(&names, "%s%s (%s, %s)", nunnamed ? ", " : "", d->name, pci_class_noun(d->class), d->driver[0] ? d->driver : "no driver");
+		sb_printf(&lines, "%s'bind %s'", nunnamed ? ", " : "", d->name);
+		nunnamed++;
+	}
+	if (nunnamed)
+		sb_printf(&sb,
+			  "%sIOMMU group %d also holds %s, which no rule names: binding the group would take %s from the host; to pass %s too, add %s; "
+			  "or move the card to a slot with its own IOMMU group (pcie_acs_override only hides the sharing: a security trade-off, never a fix)",
+			  sb.len ? "; " : "", g->group, names.s, nunnamed > 1 ? "them" : "it", nunnamed > 1 ? "them" : "it", lines.s);
+	free(g->reason);
+	g->reason = sb_steal(&sb);
+	sb_free(&names);
+	sb_free(&lines);
+}
+
+static int code_rank(const char *code)
+{
+	static const char *const order[] = { "protected", "host-critical", "no-iommu-group", "unreadable", "id-mismatch", "boot-vga", "unnamed", "strict" };
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+		if (streq(code, order[i]))
+			return (int)i;
+	return (int)ARRAY_SIZE(order);
+}
+
+/* Most important first (what the host needs, what cannot be identified,
+ * what changed, what the user may override), then in device order. */
+static void sort_refusals(struct plan_group *g)
+{
+	for (size_t i = 1; i < g->nwhy; i++)
+		for (size_t k = i; k > 0 && code_rank(g->why[k - 1].code) > code_rank(g->why[k].code); k--) {
+			struct refusal tmp = g->why[k];
+			g->why[k] = g->why[k - 1];
+			g->why[k - 1] = tmp;
+		}
+}
+
+/* Why a group must not be bound: every reason of every device. */
 static void judge_group(const struct config *cfg, const struct devtab *t, const struct protlist *prot, const struct selection *sel, struct plan_group *g)
 {
 	bool allow_vga = false, strict = false;
@@ -216,41 +418,12 @@ static void judge_group(const struct config *cfg, const struct devtab *t, const 
 		allow_vga |= s->allow_boot_vga;
 		strict |= s->strict;
 	}
-	/* Most important reason first: what the host needs, then what
-	 * cannot be identified, then what the user may override. */
-	for (int pass = 0; pass < 5 && g->act != GA_REFUSE; pass++) {
-		for (size_t k = 0; k < g->n; k++) {
-			const struct pci_dev *d = &t->v[g->devs[k].idx];
-			const struct selection *s = &sel[g->devs[k].idx];
-			const struct protected_dev *pd = protlist_find(prot, &d->addr);
-
-			if (pass == 0 && pd)
-				refuse(g, "%s is protected: %s", d->name, pd->why);
-			else if (pass == 0 && s->protect)
-				refuse(g, "%s is protected by %s:%u", d->name, cfg->path, s->protect->line);
-			else if (pass == 1 && host_critical(d->class))
-				refuse(g, "%s is a %s the host needs; a group holding it is never bound", d->name, pci_class_name(d->class));
-			else if (pass == 2 && g->group < 0)
-				refuse(g, "%s has no IOMMU group; vfio-pci needs one (is the IOMMU enabled for it?)", d->name);
-			else if (pass == 2 && d->problem[0] && d->class == 0)
-				refuse(g, "%s in the group could not be read (%s); not binding what cannot be identified", d->name, d->problem);
-			else if (pass == 3 && s->mismatch && !s->rule) {
-				char want[96];
-				struct selector ids = s->mismatch->sel;
-				ids.kind = SEL_ID;
-				sel_describe(&ids, want, sizeof(want));
-				refuse(g, "%s is %04x:%04x (subsystem %04x:%04x), but %s:%u expects %s; hardware changed or the bus was renumbered: check and update the rule",
-				       d->name, d->vendor, d->device, d->sub_vendor, d->sub_device, cfg->path, s->mismatch->line, want);
-			} else if (pass == 4 && d->boot_vga == 1 && !allow_vga)
-				refuse(g, "%s is the boot VGA device (the boot console); add allow-boot-vga to the rule if you mean it", d->name);
-		}
+	for (size_t k = 0; k < g->n; k++)
+		judge_device(cfg, t, prot, &sel[g->devs[k].idx], allow_vga, strict, g->devs[k].idx, g);
+	if (g->act == GA_REFUSE) {
+		sort_refusals(g);
+		compose_reason(t, g);
 	}
-	if (strict && g->act != GA_REFUSE)
-		for (size_t k = 0; k < g->n; k++) {
-			const struct pci_dev *d = &t->v[g->devs[k].idx];
-			if (!g->devs[k].selected && !pci_class_is_bridge(d->class))
-				refuse(g, "strict: %s is in IOMMU group %d but no rule selects it", d->name, g->group);
-		}
 }
 
 static void decide_devices(const struct devtab *t, struct plan_group *g, struct plan *p)
@@ -278,8 +451,9 @@ static void decide_devices(const struct devtab *t, struct plan_group *g, struct 
 		return;
 	}
 	if (endpoints == 0) {
-		g->act = GA_REFUSE;
-		(void)snprintf(g->reason, sizeof(g->reason), "only bridges selected; bridges are never bound");
+		for (size_t k = 0; k < g->n; k++)
+			refuse(g, "only-bridges", g->devs[k].idx, "%s is a bridge; bridges are never bound", t->v[g->devs[k].idx].name);
+		compose_reason(t, g);
 		for (size_t k = 0; k < g->n; k++)
 			g->devs[k].act = DA_KEEP;
 		p->nrefused++;
@@ -324,6 +498,7 @@ void plan_build(const struct config *cfg, const struct devtab *t, const struct p
 		judge_group(cfg, t, prot, sel, &p->g[k]);
 		decide_devices(t, &p->g[k], p);
 	}
+	hint_slot_functions(t, sel, p);
 	if (!t->iommu)
 		findings_add(&p->findings, SEV_ERROR, "no-iommu", "host",
 			     "enable VT-d / AMD-Vi in the firmware and add intel_iommu=on (Intel) or amd_iommu=on (AMD) to the kernel command line",
@@ -333,8 +508,13 @@ void plan_build(const struct config *cfg, const struct devtab *t, const struct p
 
 void plan_free(struct plan *p)
 {
-	for (size_t i = 0; i < p->n; i++)
+	for (size_t i = 0; i < p->n; i++) {
+		for (size_t k = 0; k < p->g[i].nwhy; k++)
+			free(p->g[i].why[k].message);
+		free(p->g[i].why);
+		free(p->g[i].reason);
 		free(p->g[i].devs);
+	}
 	free(p->g);
 	findings_free(&p->findings);
 	memset(p, 0, sizeof(*p));

@@ -44,10 +44,20 @@ struct plan_dev {
 	bool by_cmdline;
 };
 
+/* One reason a group is refused, about one of its devices. */
+struct refusal {
+	char code[16];      /* protected, host-critical, no-iommu-group, unreadable,
+			     * id-mismatch, boot-vga, unnamed, strict, only-bridges */
+	size_t idx;         /* the device, into the device table */
+	char *message;
+};
+
 struct plan_group {
 	int group;          /* -1: no IOMMU group */
 	enum group_action act;
-	char reason[320];
+	char *reason;       /* GA_REFUSE: every refusal, "; "-joined */
+	struct refusal *why; /* GA_REFUSE: every reason, most important first */
+	size_t nwhy, capwhy;
 	struct plan_dev *devs;
 	size_t n, cap;
 };
@@ -69,6 +79,8 @@ void plan_free(struct plan *p);
 /* Moves src's groups and findings to the end of dst. */
 void plan_append(struct plan *dst, struct plan *src);
 void findings_move(struct findings *dst, struct findings *src);
+/* The refusal about device idx in g, NULL when it has none. */
+const struct refusal *plan_refusal(const struct plan_group *g, size_t idx);
 /* An endpoint the plan puts (or finds) on vfio-pci. */
 bool plan_dev_to_vfio(const struct plan_dev *pd, const struct pci_dev *d);
 const char *dev_action_name(enum dev_action a);

@@ -76,7 +76,7 @@ void report_json(const struct run *r, struct json *j)
 	json_str(j, "mode", r->mode);
 	json_str(j, "sysroot", r->sysroot_path);
 	json_str(j, "config", r->config_path);
-	json_str(j, "kernel", r->t.kver);
+	json_str(j, "kernel", r->t.kver[0] ? r->t.kver : NULL);
 	json_begin_obj(j, "cmdline");
 	json_bool(j, "off", r->cl.off);
 	json_bool(j, "dryrun", r->cl.dryrun);
@@ -127,7 +127,16 @@ void report_json(const struct run *r, struct json *j)
 		else
 			json_null(j, "iommu_group");
 		json_str(j, "action", group_action_name(g->act));
-		json_str(j, "reason", g->reason[0] ? g->reason : NULL);
+		json_str(j, "reason", g->reason);
+		json_begin_arr(j, "reasons");
+		for (size_t k = 0; k < g->nwhy; k++) {
+			json_begin_obj(j, NULL);
+			json_str(j, "code", g->why[k].code);
+			json_str(j, "device", r->t.v[g->why[k].idx].name);
+			json_str(j, "message", g->why[k].message);
+			json_end_obj(j);
+		}
+		json_end_arr(j);
 		if (r->have_res) {
 			json_str(j, "result", group_result_name(r->res.g[i].res));
 			json_str(j, "message", r->res.g[i].message[0] ? r->res.g[i].message : NULL);
@@ -192,30 +201,68 @@ void report_json(const struct run *r, struct json *j)
 
 static const char *dev_reason(const struct run *r, const struct plan_group *g, const struct plan_dev *pd, char *buf, size_t size)
 {
+	const struct refusal *x = plan_refusal(g, pd->idx);
+
+	if (x)
+		return streq(x->code, "unnamed") ? "no rule names it (see below)" : x->message;
+	if (pd->by_cmdline)
+		return "selected on the kernel command line";
 	switch (pd->act) {
 	case DA_BIND:
-		if (pd->by_cmdline)
-			return "selected on the kernel command line";
+	case DA_KEEP:
 		if (pd->selected)
 			(void)snprintf(buf, size, "selected (%s:%u)", r->cfg.path, pd->line);
+		else if (pci_class_is_bridge(r->t.v[pd->idx].class))
+			(void)snprintf(buf, size, "bridge: stays as it is");
 		else
-			(void)snprintf(buf, size, "in the same IOMMU group");
+			(void)snprintf(buf, size, "in the same IOMMU group, the selected card's");
 		return buf;
 	case DA_ALREADY:
 		return "already on vfio-pci";
 	case DA_SKIP_BRIDGE:
 		return "bridge: stays as it is";
-	case DA_KEEP:
-		return g->reason;
 	}
 	return "";
+}
+
+/* A refused group, every reason; the unnamed devices with the lines to
+ * paste and the ways on. */
+static void refused_text(const struct run *r, const struct plan_group *g, FILE *out)
+{
+	size_t unnamed = 0;
+
+	if (g->group >= 0)
+		fprintf(out, "\nIOMMU group %d is refused:\n", g->group);
+	else
+		fprintf(out, "\nrefused:\n");
+	for (size_t k = 0; k < g->nwhy; k++) {
+		if (streq(g->why[k].code, "unnamed"))
+			unnamed++;
+		else
+			fprintf(out, "  - %s\n", g->why[k].message);
+	}
+	if (!unnamed)
+		return;
+	fprintf(out, "  - it also holds %zu device(s) no rule names; binding the group would take them from the host:\n", unnamed);
+	for (size_t k = 0; k < g->nwhy; k++) {
+		const struct pci_dev *d = &r->t.v[g->why[k].idx];
+		if (streq(g->why[k].code, "unnamed"))
+			fprintf(out, "      %s  %04x:%04x  %s, %s\n", d->name, d->vendor, d->device, pci_class_noun(d->class), d->driver[0] ? d->driver : "no driver");
+	}
+	fprintf(out, "    to pass them too, add to %s:\n", r->cfg.path);
+	for (size_t k = 0; k < g->nwhy; k++)
+		if (streq(g->why[k].code, "unnamed"))
+			fprintf(out, "      bind %s\n", r->t.v[g->why[k].idx].name);
+	fprintf(out, "    or move the card to a slot with its own IOMMU group; pcie_acs_override only hides the sharing (the devices can still\n"
+		     "    reach each other's memory): a security trade-off, never a fix\n");
 }
 
 void report_table(const struct run *r, FILE *out)
 {
 	char buf[400];
 
-	fprintf(out, "vfio-early %s: config %s, sysroot %s, kernel %s\n", r->mode, r->config_path, r->sysroot_path, r->t.kver);
+	fprintf(out, "vfio-early %s: config %s, sysroot %s, kernel %s\n", r->mode, r->config_path, r->sysroot_path,
+		r->t.kver[0] ? r->t.kver : "unknown (no proc/sys/kernel/osrelease, not one lib/modules entry)");
 	fprintf(out, "IOMMU: %s", r->t.iommu ? "on" : "OFF");
 	if (r->t.iommu && r->t.ngroups_known)
 		fprintf(out, " (%zu groups)", r->t.ngroups);
@@ -251,6 +298,11 @@ void report_table(const struct run *r, FILE *out)
 			fprintf(out, "%-5s  %-12s  %-9s  %-9s  %06x  %-14s  %-13s  %s\n", grp, d->name, ids, sub, d->class, d->driver[0] ? d->driver : "-",
 				g->act == GA_REFUSE ? "REFUSE" : dev_action_name(pd->act), dev_reason(r, g, pd, buf, sizeof(buf)));
 		}
+	}
+	for (size_t i = 0; i < r->plan.n; i++) {
+		const struct plan_group *g = &r->plan.g[i];
+		if (g->act == GA_REFUSE)
+			refused_text(r, g, out);
 	}
 	for (size_t i = 0; i < r->sp.n; i++) {
 		const struct sriov_pf *x = &r->sp.v[i];
@@ -338,6 +390,29 @@ static void log_sriov(const struct run *r)
 	}
 }
 
+/* One reason: the whole sentence. Several: each code with its devices
+ * (a kernel log line holds ~900 bytes; check and the record say it all). */
+static void refused_kmsg(const struct run *r, const struct plan_group *g, struct strbuf *sb)
+{
+	if (g->nwhy == 1) {
+		sb_puts(sb, g->why[0].message);
+		return;
+	}
+	sb_printf(sb, "%zu reasons:", g->nwhy);
+	for (size_t k = 0; k < g->nwhy; k++) {
+		size_t m = 0;
+		while (m < k && !streq(g->why[m].code, g->why[k].code))
+			m++;
+		if (m < k)
+			continue; /* this code is listed already */
+		sb_printf(sb, "%s %s", k ? ";" : "", g->why[k].code);
+		for (size_t j = k; j < g->nwhy; j++)
+			if (streq(g->why[j].code, g->why[k].code))
+				sb_printf(sb, " %s", r->t.v[g->why[j].idx].name);
+	}
+	sb_puts(sb, " (vfio-early check tells why and what to do)");
+}
+
 void report_kmsg(const struct run *r)
 {
 	log_sriov(r);
@@ -358,7 +433,8 @@ void report_kmsg(const struct run *r)
 			kmsg_log(&r->sr, 6, "%s: already on vfio-pci:%s", grp, sb.s);
 			break;
 		case GR_REFUSED:
-			kmsg_log(&r->sr, 4, "%s: refused: %s; left as is", grp, go->message);
+			refused_kmsg(r, g, &sb);
+			kmsg_log(&r->sr, 4, "%s: refused: %s; left as is", grp, sb.s);
 			break;
 		case GR_FAILED:
 			group_devices(r, g, go, &sb);

@@ -90,12 +90,23 @@ static void cmdline_load(struct run *r)
 	free(text);
 }
 
+/* An address-only config reads only what it names (apply's cost does not
+ * grow with the host); check also reads the named cards' other functions. */
 static int scan(struct run *r)
 {
-	int e = config_address_only(&r->cfg) ? scan_targets(&r->sr, &r->cfg, &r->t) : scan_full(&r->sr, config_has_sriov(&r->cfg), &r->t);
+	bool check = streq(r->mode, "check");
+	int e = config_address_only(&r->cfg) ? scan_targets(&r->sr, &r->cfg, check, &r->t) : scan_full(&r->sr, config_has_sriov(&r->cfg), &r->t);
 	if (e < 0)
 		sl_addf(&r->notes, "%s/sys/bus/pci/devices: cannot read (%s); is sysfs mounted?", streq(r->sysroot_path, "/") ? "" : r->sysroot_path, strerror(-e));
 	return e;
+}
+
+static bool has_finding(const struct plan *p, const char *code)
+{
+	for (size_t i = 0; i < p->findings.n; i++)
+		if (streq(p->findings.v[i].code, code))
+			return true;
+	return false;
 }
 
 /* Groups, then SR-IOV; VFs that already exist are bound like any device,
@@ -195,7 +206,17 @@ int run_check(struct run *r, bool json)
 		plan_build(&empty, &r->t, &r->prot, &r->plan);
 		config_free(&empty);
 	} else {
+		size_t nrules = r->cfg.n;
 		plan_all(r);
+		if (!r->t.full && has_finding(&r->plan, "rule-no-match")) {
+			/* Read every device to name the closest ones. */
+			r->cfg.n = nrules; /* without the existing VFs' rules plan_all added */
+			sriov_plan_free(&r->sp);
+			plan_free(&r->plan);
+			devtab_free(&r->t);
+			(void)scan_full(&r->sr, config_has_sriov(&r->cfg), &r->t);
+			plan_all(r);
+		}
 	}
 	/* The host doctor: its warnings are advice; only its errors (boot
 	 * would not bind) change the exit status. */

@@ -188,26 +188,31 @@ static int cmp_dev(const void *a, const void *b)
 	return pci_addr_cmp(&((const struct pci_dev *)a)->addr, &((const struct pci_dev *)b)->addr);
 }
 
+/* The sysroot's kernel: proc/sys/kernel/osrelease; a tree without it
+ * (recorded, generated) by its one lib/modules/ entry. Never the kernel
+ * running the command unless the sysroot is "/": "" when unknown. */
 static void read_kver(const struct sysroot *sr, struct devtab *t)
 {
 	struct utsname u;
+	DIR *d;
+	struct dirent *e;
+	int found = 0;
+
 	if (sr_read(sr, "proc/sys/kernel/osrelease", t->kver, sizeof(t->kver)) > 0)
 		return;
-	if (!sr->is_root) {
-		/* A recorded or generated tree: its one lib/modules/ entry. */
-		DIR *d = sr_opendir(sr, "lib/modules");
-		struct dirent *e;
-		int found = 0;
-		while (d && (e = readdir(d)))
-			if (e->d_name[0] != '.' && found++ == 0)
-				(void)snprintf(t->kver, sizeof(t->kver), "%.64s", e->d_name);
-		if (d)
-			(void)closedir(d);
-		if (found == 1)
-			return;
+	if (sr->is_root) {
+		if (uname(&u) == 0)
+			(void)snprintf(t->kver, sizeof(t->kver), "%s", u.release);
+		return;
 	}
-	if (uname(&u) == 0)
-		(void)snprintf(t->kver, sizeof(t->kver), "%s", u.release);
+	d = sr_opendir(sr, "lib/modules");
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' && found++ == 0)
+			(void)snprintf(t->kver, sizeof(t->kver), "%.64s", e->d_name);
+	if (d)
+		(void)closedir(d);
+	if (found != 1)
+		t->kver[0] = '\0';
 }
 
 /* IOMMU on = at least one group. Counting them all is a full listing:
@@ -351,7 +356,7 @@ static void groups_from_dirs(const struct sysroot *sr, struct devtab *t)
 	(void)closedir(d);
 }
 
-int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devtab *t)
+int scan_targets(const struct sysroot *sr, const struct config *cfg, bool slots, struct devtab *t)
 {
 	bool sriov = config_has_sriov(cfg);
 	size_t named;
@@ -393,6 +398,18 @@ int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devt
 			devtab_free(t);
 			return scan_full(sr, sriov, t);
 		}
+	/* The named cards' other functions, after the groups: read for check's
+	 * hint only, they change no group's membership, so check plans what
+	 * apply plans. */
+	for (size_t i = 0; slots && i < cfg->n; i++) {
+		struct pci_addr a = cfg->rules[i].sel.addr;
+		if (cfg->rules[i].kind != RULE_BIND || cfg->rules[i].sel.kind != SEL_ADDR)
+			continue;
+		for (unsigned f = 0; f < 8; f++) {
+			a.func = (uint8_t)f;
+			add_one(sr, t, &a, sriov);
+		}
+	}
 	if (t->n) /* qsort(NULL, 0, ...) is undefined (UBSan) */
 		qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
 	return 0;

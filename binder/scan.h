@@ -11,8 +11,9 @@
 int scan_full(const struct sysroot *sr, bool sriov, struct devtab *ret);
 /* Reads only devices named by address selectors and the members of their
  * IOMMU groups: the cost of an address-only config does not grow with the
- * size of the host. */
-int scan_targets(const struct sysroot *sr, const struct config *cfg, struct devtab *ret);
+ * size of the host. slots: also every function of a bind rule's slot
+ * (check's hint about a card's functions left in other groups). */
+int scan_targets(const struct sysroot *sr, const struct config *cfg, bool slots, struct devtab *ret);
 /* Adds one device (a VF created by apply) and its group's members. */
 void scan_add(const struct sysroot *sr, struct devtab *t, const struct pci_addr *a);
 /* Reads one device (used by scan and by apply's re-verification). */

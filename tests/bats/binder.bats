@@ -55,7 +55,7 @@ jq_() { jq -r "$1" <<<"$JSON"; }
 
 @test "bridge in the group: endpoints bound, bridge skipped" {
 	tree bridge-group
-	conf "bind 02:01.0"
+	conf "bind 02:01.0" "bind 02:02.0"
 	jcheck
 	[ "$status" -eq 0 ]
 	[ "$(jq_ '[.groups[0].devices[] | .address + "=" + .action] | join(",")')" = \
@@ -69,7 +69,10 @@ jq_() { jq -r "$1" <<<"$JSON"; }
 	jcheck
 	[ "$status" -eq 1 ]
 	[ "$(jq_ '.groups[0].action')" = refuse ]
-	[[ "$(jq_ '.groups[0].reason')" == "0000:00:1f.2 is protected: holds / (/dev/mapper/vg-root); holds /boot (/dev/sda1); holds swap /dev/dm-1" ]]
+	[[ "$(jq_ '.groups[0].reason')" == "0000:00:1f.2 is protected: holds / (/dev/mapper/vg-root); holds /boot (/dev/sda1); holds swap /dev/dm-1; "* ]]
+	# every reason, the most important first
+	[ "$(jq_ '[.groups[0].reasons[] | .code + " " + .device] | join(",")')" = \
+		"protected 0000:00:1f.2,host-critical 0000:00:1f.0,host-critical 0000:00:1f.3" ]
 	[ "$(jq_ '[.groups[0].devices[].action] | unique | join(",")')" = keep ]
 	[ "$(jq_ '[.protected[].address] | join(",")')" = "0000:00:1f.2,0000:00:1c.0" ]
 }
@@ -123,19 +126,41 @@ jq_() { jq -r "$1" <<<"$JSON"; }
 	conf "bind 00:1f.3"
 	jcheck
 	[ "$status" -eq 1 ]
-	[[ "$(jq_ '.groups[0].reason')" == "0000:00:1f.0 is a ISA bridge the host needs"* ]]
+	[[ "$(jq_ '.groups[0].reason')" == "0000:00:1f.0 is an ISA bridge the host needs"* ]]
+	[ "$(jq_ '[.groups[0].reasons[] | .code + " " + .device] | join(",")')" = "host-critical 0000:00:1f.0,host-critical 0000:00:1f.4" ]
 }
 
-@test "strict group: refused unless every endpoint is selected" {
+@test "a group holding another card's endpoint is refused; naming both binds it" {
 	tree strict-group
-	conf "bind 02:00.0 strict"
+	conf "bind 02:00.0"
 	jcheck
 	[ "$status" -eq 1 ]
-	[[ "$(jq_ '.groups[0].reason')" == "strict: 0000:03:00.0 is in IOMMU group 10 but no rule selects it" ]]
+	[ "$(jq_ '[.groups[0].reasons[] | .code + " " + .device] | join(",")')" = "unnamed 0000:03:00.0" ]
+	[[ "$(jq_ '.groups[0].reason')" == "IOMMU group 10 also holds 0000:03:00.0 (a USB controller, xhci_hcd), which no rule names"*"add 'bind 0000:03:00.0'"* ]]
+	run ve check
+	[[ "$output" == *"IOMMU group 10 is refused:"* ]]
+	[[ "$output" == *"      bind 0000:03:00.0"* ]]
+	echo "$output" | grep -E '^10 +0000:03:00\.0 .* xhci_hcd +REFUSE +no rule names it'
 	conf "option strict-groups" "bind 02:00.0" "bind 03:00.0"
 	jcheck
 	[ "$status" -eq 0 ]
 	[ "$(jq_ '[.groups[0].devices[] | .action] | join(",")')" = "skip-bridge,skip-bridge,bind,bind" ]
+}
+
+@test "strict: the card's other functions must be named too" {
+	tree four-function-gpu
+	conf "bind 01:00.0 strict"
+	jcheck
+	[ "$status" -eq 1 ]
+	[ "$(jq_ '[.groups[0].reasons[] | .code + " " + .device] | join(",")')" = \
+		"strict 0000:01:00.1,strict 0000:01:00.2,strict 0000:01:00.3" ]
+	conf "bind 01:00 strict"
+	jcheck
+	[ "$status" -eq 0 ]
+	conf "bind 01:00.0"
+	jcheck
+	[ "$status" -eq 0 ]
+	[ "$(jq_ '.groups[0].reasons | length')" = 0 ]
 }
 
 @test "four-function GPU: VGA, HDA, xHCI and UCSI all bound" {

@@ -45,6 +45,23 @@ big_tree() { # one 10 000-device tree per file, on disk (650 MB as files)
 	[ "$(state '.groups[0].result')" = refused ]
 }
 
+@test "--sysroot: the kernel is the tree's, never the machine's running check" {
+	tree gpu-hda
+	rm -f "$ROOT/proc/sys/kernel/osrelease"
+	run ve check --json
+	[ "$(jq -r '.kernel' <<<"$output")" = 6.1.0-test ] # its one lib/modules entry
+	mkdir -p "$ROOT/lib/modules/6.12.0-other"
+	run ve check --json
+	[ "$(jq -r '.kernel' <<<"$output")" = null ]
+	[[ "$(jq -r '.kernel' <<<"$output")" != "$(uname -r)" ]]
+	run ve check
+	[[ "$output" == *"kernel unknown (no proc/sys/kernel/osrelease, not one lib/modules entry)"* ]]
+	mkdir -p "$ROOT/proc/sys/kernel"
+	printf '6.12.9-tree\n' >"$ROOT/proc/sys/kernel/osrelease"
+	run ve check --json
+	[ "$(jq -r '.kernel' <<<"$output")" = 6.12.9-tree ]
+}
+
 @test "dangling driver link: no crash, the unbind fails cleanly, group put back, exit 0" {
 	tree gpu-hda
 	mkdir -p "$ROOT/sys/bus/pci/drivers/vfio-pci"

@@ -11,7 +11,7 @@ KV=6.1.0-test
 DOCTOR_CODES="iommu-cmdline-off iommu-cmdline-missing iommu-firmware-off iommu-cmdline-implicit iommu-passthrough
 interrupt-remapping-off interrupt-remapping-unknown modules-missing modules-dep-missing vfio-modules-missing
 initramfs-missing initramfs-unreadable initramfs-no-vfio-early initramfs-no-boot-script initramfs-no-vfio-modules
-initramfs-config-stale vfio-modules-unloadable vfio-modules-unpacked driver-builtin framebuffer-overlap no-reset-method group-unexpected-members group-large"
+initramfs-config-stale vfio-modules-unloadable vfio-modules-unpacked driver-builtin framebuffer-overlap no-reset-method group-large"
 
 jcheck() { run ve check --json; JSON=$output; }
 jq_() { jq -r "$@" <<<"$JSON"; }
@@ -93,11 +93,11 @@ mkimg() {
 
 @test "doctor: a host with every problem sysfs can show reports each, with a remedy" {
 	tree doctor-problems
-	conf "bind 01:00.0 allow-boot-vga" "bind 03:00.0"
+	conf "bind 01:00.0 allow-boot-vga" "bind 01:01.0" "bind 03:00.0"
 	jcheck
 	[ "$status" -eq 1 ] # vfio-modules-missing and driver-builtin are errors: boot would not bind
 	for c in iommu-cmdline-implicit interrupt-remapping-off vfio-modules-missing driver-builtin \
-		framebuffer-overlap no-reset-method group-unexpected-members group-large; do
+		framebuffer-overlap no-reset-method group-large; do
 		has "$c" || { echo "missing $c in: $(codes)"; false; }
 	done
 	for c in iommu-passthrough iommu-cmdline-missing modules-missing modules-dep-missing initramfs-missing; do
@@ -110,10 +110,8 @@ mkimg() {
 	[[ "$(finding framebuffer-overlap message)" == *"BOOTFB (e0000000-e07e8fff) sits in BAR 1"* ]]
 	[[ "$(finding framebuffer-overlap remedy)" == *"initcall_blacklist=sysfb_init"*"video=efifb:off"* ]]
 	[ "$(subjects no-reset-method)" = 0000:01:00.1 ]
-	[ "$(subjects group-unexpected-members)" = "group 12" ]
-	[[ "$(finding group-unexpected-members message)" == *"0000:01:01.0 (Ethernet)"* ]]
-	[[ "$(finding group-unexpected-members remedy)" == *"pcie_acs_override"*"never a fix"* ]]
 	[ "$(subjects group-large)" = "group 20" ]
+	[[ "$(finding group-large remedy)" == *"pcie_acs_override"*"never a fix"* ]]
 	[[ "$(finding interrupt-remapping-off remedy)" == *"allow_unsafe_interrupts=1"*"never makes for you"* ]]
 	[ "$(jq_ '.host.interrupt_remapping')" = off ]
 	[ "$(jq_ '.host.vfio_modules | [.vfio_pci, .vfio, .vfio_iommu_type1] | join(",")')" = missing,module,missing ]
@@ -406,21 +404,21 @@ mkimg() {
 	hasnt no-reset-method
 }
 
-@test "doctor: group sanity: unexpected members and large groups, pcie_acs_override never advised" {
+@test "doctor: group sanity: unnamed members refuse the group, large groups warn, pcie_acs_override never advised" {
 	tree doctor-ready
 	conf "bind 01:00.0"
 	jcheck
-	hasnt group-unexpected-members
 	hasnt group-large
+	[ "$(jq_ '.summary.groups_refused')" = 0 ]
 	tree doctor-problems
 	conf "bind 01:00.0 allow-boot-vga"
 	jcheck
-	has group-unexpected-members
 	hasnt group-large
+	[ "$(jq_ '.groups[] | select(.iommu_group == 12) | [.action, (.reasons[] | .code + " " + .device)] | join(",")')" = "refuse,unnamed 0000:01:01.0" ]
+	[[ "$(jq_ '.groups[] | select(.iommu_group == 12) | .reason')" == *"pcie_acs_override only hides the sharing: a security trade-off, never a fix"* ]]
 	conf "bind 03:00.0"
 	jcheck
 	has group-large
-	hasnt group-unexpected-members
 	[[ "$(finding group-large message)" == "IOMMU group 20 holds 7 endpoints"* ]]
 	[ "$(jq -r '.host.findings[].remedy' <<<"$JSON" | grep -ci 'add pcie_acs_override')" = 0 ]
 }
