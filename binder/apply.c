@@ -146,11 +146,12 @@ static void fail(struct group_outcome *go, const char *dev, const char *fmt, ...
 
 /* Each endpoint of group g that is to be bound, with its device d and its
  * outcome x. */
-#define FOR_EACH_BIND(k, g, t, go, d, x) \
+#define FOR_EACH_BIND(k, g, t, go, d, x)   \
 	for ((k) = 0; (k) < (g)->n; (k)++) \
 		if ((g)->devs[k].act == DA_BIND && ((d) = &(t)->v[(g)->devs[k].idx], (x) = &(go)->devs[k], 1))
 
-static void bind_group(const struct sysroot *sr, const struct devtab *t, const struct plan_group *g, const struct apply_opts *o, struct group_outcome *go, struct apply_result *res)
+static void bind_group(const struct sysroot *sr, const struct devtab *t, const struct plan_group *g, const struct apply_opts *o, struct group_outcome *go,
+		       struct apply_result *res)
 {
 	const struct pci_dev *d;
 	struct dev_outcome *x;

@@ -5,22 +5,22 @@
 #include "sysroot.h"
 
 enum dev_result {
-	DR_BOUND,       /* verified on vfio-pci */
+	DR_BOUND, /* verified on vfio-pci */
 	DR_ALREADY,
-	DR_SKIPPED,     /* bridge */
-	DR_KEPT,        /* refused group: untouched */
-	DR_RESTORED,    /* group failed: put back as it was */
-	DR_DIRTY,       /* group failed and could not be put back fully */
-	DR_PLANNED,     /* dry run */
+	DR_SKIPPED, /* bridge */
+	DR_KEPT, /* refused group: untouched */
+	DR_RESTORED, /* group failed: put back as it was */
+	DR_DIRTY, /* group failed and could not be put back fully */
+	DR_PLANNED, /* dry run */
 };
 
 enum group_result {
 	GR_BOUND,
 	GR_ALREADY,
 	GR_REFUSED,
-	GR_FAILED,      /* rolled back */
+	GR_FAILED, /* rolled back */
 	GR_DRYRUN,
-	GR_DISABLED,    /* kill switch or no IOMMU */
+	GR_DISABLED, /* kill switch or no IOMMU */
 };
 
 struct dev_outcome {
@@ -40,14 +40,14 @@ struct group_outcome {
 
 struct apply_opts {
 	bool dryrun;
-	bool disabled;          /* kill switch / no IOMMU: record only */
+	bool disabled; /* kill switch / no IOMMU: record only */
 	const char *disabled_why;
 	unsigned bind_timeout_ms;
 	const char *vfio_options; /* "enable_sriov=1" when a PF goes to vfio-pci */
 };
 
 struct apply_result {
-	struct group_outcome *g;  /* parallel to plan.g */
+	struct group_outcome *g; /* parallel to plan.g */
 	size_t n;
 	size_t nbound, nfailed, nrefused, nalready;
 	bool vfio_loaded;

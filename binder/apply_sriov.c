@@ -171,7 +171,8 @@ restore:
 	}
 }
 
-void apply_sriov(const struct sysroot *sr, const struct devtab *t, struct sriov_plan *sp, const struct apply_opts *o, unsigned vf_timeout_ms, struct sriov_outcome *out)
+void apply_sriov(const struct sysroot *sr, const struct devtab *t, struct sriov_plan *sp, const struct apply_opts *o, unsigned vf_timeout_ms,
+		 struct sriov_outcome *out)
 {
 	for (size_t i = 0; i < sp->n; i++) {
 		struct sriov_pf *x = &sp->v[i];
@@ -202,8 +203,8 @@ void sriov_finish(const struct sysroot *sr, const struct devtab *t, const struct
 		int r = set_autoprobe(sr, pf, autoprobe_before(pf));
 		if (r < 0) {
 			size_t l = strlen(out[i].message);
-			(void)snprintf(out[i].message + l, sizeof(out[i].message) - l, "; sriov_drivers_autoprobe NOT put back (%s): VFs added later get no driver",
-				       strerror(-r));
+			(void)snprintf(out[i].message + l, sizeof(out[i].message) - l,
+				       "; sriov_drivers_autoprobe NOT put back (%s): VFs added later get no driver", strerror(-r));
 		}
 		for (size_t k = 0; k < x->nvfs; k++)
 			if (x->vfs[k].exists && !x->vfs[k].to_vfio)

@@ -15,7 +15,8 @@ struct sriov_outcome {
 
 /* Apply: PF driver, autoprobe off, numvfs 0 then N, wait for the VFs.
  * Fills out[i] (parallel to sp->v) and marks VFs that now exist. */
-void apply_sriov(const struct sysroot *sr, const struct devtab *t, struct sriov_plan *sp, const struct apply_opts *o, unsigned vf_timeout_ms, struct sriov_outcome *out);
+void apply_sriov(const struct sysroot *sr, const struct devtab *t, struct sriov_plan *sp, const struct apply_opts *o, unsigned vf_timeout_ms,
+		 struct sriov_outcome *out);
 /* After the VFs' groups are bound: autoprobe back as it was, probe the VFs
  * left to the host. */
 void sriov_finish(const struct sysroot *sr, const struct devtab *t, const struct sriov_plan *sp, struct sriov_outcome *out);

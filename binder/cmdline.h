@@ -7,7 +7,7 @@
 struct cmdline {
 	bool off;
 	bool dryrun;
-	size_t nbind;          /* rules appended to the config */
+	size_t nbind; /* rules appended to the config */
 	struct strlist warnings;
 };
 

@@ -10,30 +10,30 @@ struct pci_dev {
 	struct pci_addr addr;
 	char name[PCI_ADDR_MAX];
 	uint16_t vendor, device, sub_vendor, sub_device;
-	uint32_t class;     /* 24 bits: base, sub, prog-if */
-	int group;          /* -1: no iommu_group link */
-	char driver[DRV_MAX];   /* "" : none */
-	int boot_vga;       /* -1: no boot_vga attribute */
-	int sriov_total;    /* -1: not an SR-IOV PF */
+	uint32_t class; /* 24 bits: base, sub, prog-if */
+	int group; /* -1: no iommu_group link */
+	char driver[DRV_MAX]; /* "" : none */
+	int boot_vga; /* -1: no boot_vga attribute */
+	int sriov_total; /* -1: not an SR-IOV PF */
 	int sriov_num;
 	int sriov_offset, sriov_stride;
 	int sriov_autoprobe; /* -1 unknown */
 	char modalias[96];
 	bool is_vf;
 	struct pci_addr physfn;
-	bool virtual_vf;    /* planned VF that does not exist yet */
+	bool virtual_vf; /* planned VF that does not exist yet */
 	int vf_index;
-	char problem[128];  /* odd sysfs, e.g. "class unreadable (EBADMSG)" */
+	char problem[128]; /* odd sysfs, e.g. "class unreadable (EBADMSG)" */
 };
 
 struct devtab {
 	struct pci_dev *v;
 	size_t n, cap;
-	bool iommu;         /* /sys/kernel/iommu_groups has entries */
+	bool iommu; /* /sys/kernel/iommu_groups has entries */
 	size_t ngroups;
 	bool ngroups_known; /* counted (full scan); else ngroups is 0 or 1 */
-	bool full;          /* every device was read (else: only named + groups) */
-	char kver[65];      /* kernel release of the sysroot */
+	bool full; /* every device was read (else: only named + groups) */
+	char kver[65]; /* kernel release of the sysroot */
 	struct strlist problems;
 };
 

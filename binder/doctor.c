@@ -79,11 +79,12 @@ static void eval_iommu_on(const struct hostfacts *h, struct findings *out)
 	bool off_cl = cmdline_has(cl, "intremap", "off") || cmdline_has(cl, "intremap", "no") || cmdline_has(cl, "amd_iommu_intr", "off");
 	if (h->ir_irqs == TRI_NO || h->ir_ecap == TRI_NO || off_cl) {
 		const char *why = off_cl ? "intremap=off" : h->ir_ecap == TRI_NO ? "VT-d ECAP bit 3 clear" : "no IR- chips in /proc/interrupts";
-		findings_add(out, SEV_WARN, "interrupt-remapping-off", "host",
-			     off_cl ? "remove intremap=off " GRUB_NOTE
-				    : "enable interrupt remapping / x2APIC in the firmware; without it vfio_iommu_type1.allow_unsafe_interrupts=1 lets VMs start but lets a device "
-				      "inject interrupts into the host: a trade-off vfio-early never makes for you",
-			     "interrupt remapping is off (%s): vfio will refuse to start VMs (\"No interrupt remapping support\")", why);
+		findings_add(
+			out, SEV_WARN, "interrupt-remapping-off", "host",
+			off_cl ? "remove intremap=off " GRUB_NOTE
+			       : "enable interrupt remapping / x2APIC in the firmware; without it vfio_iommu_type1.allow_unsafe_interrupts=1 lets VMs start but lets a device "
+				 "inject interrupts into the host: a trade-off vfio-early never makes for you",
+			"interrupt remapping is off (%s): vfio will refuse to start VMs (\"No interrupt remapping support\")", why);
 	} else if (h->ir_ecap != TRI_YES) {
 		findings_add(out, SEV_INFO, "interrupt-remapping-unknown", "host", "dmesg | grep -i remapping",
 			     "interrupt remapping: no evidence in sysfs or /proc/interrupts");
@@ -176,17 +177,13 @@ static void eval_image(const struct hostfacts *h, const char *kver, bool wanted,
 
 	(void)snprintf(rem, sizeof(rem), REBUILD_IMAGE, kver, kver);
 	switch (f->state) {
-	case IMG_NO_BOOT:
-		return;
-	case IMG_MISSING:
-		findings_add(out, SEV_WARN, "initramfs-missing", "host", rem, "no initramfs for %s in /boot (is /boot mounted?)", kver);
-		return;
+	case IMG_NO_BOOT: return;
+	case IMG_MISSING: findings_add(out, SEV_WARN, "initramfs-missing", "host", rem, "no initramfs for %s in /boot (is /boot mounted?)", kver); return;
 	case IMG_UNREADABLE:
 		(void)snprintf(rem, sizeof(rem), "lsinitramfs /%s | grep vfio (dracut: lsinitrd)", f->path);
 		findings_add(out, SEV_INFO, "initramfs-unreadable", "host", rem, "/%s: contents unknown: %s", f->path, f->why);
 		return;
-	case IMG_READ:
-		break;
+	case IMG_READ: break;
 	}
 	if (!wanted)
 		return;
@@ -202,28 +199,29 @@ static void eval_image(const struct hostfacts *h, const char *kver, bool wanted,
 	if (h->config_read && !f->has_config)
 		findings_add(out, SEV_ERROR, "initramfs-config-stale", "host", rem, "/%s has no /etc/vfio-early.conf", f->path);
 	else if (h->config_read && !same_bytes(f->config, f->config_len, h->config, h->config_len))
-		findings_add(out, SEV_ERROR, "initramfs-config-stale", "host", rem,
-			     "/%s holds an older /etc/vfio-early.conf: boot follows it", f->path);
+		findings_add(out, SEV_ERROR, "initramfs-config-stale", "host", rem, "/%s holds an older /etc/vfio-early.conf: boot follows it", f->path);
 }
 
 static void eval_target(const struct hostfacts *h, const struct target_facts *tg, const struct pci_dev *d, struct findings *out)
 {
 	if (tg->driver_builtin == TRI_YES)
-		findings_add(out, SEV_ERROR, "driver-builtin", d->name,
-			     "build it as a module (=m), stop it with initcall_blacklist=<its init function, see System.map>, or rebind after boot with 'vfio-early apply'",
-			     "%s is held by %s, built into the kernel: it binds before any initramfs", d->name, d->driver);
+		findings_add(
+			out, SEV_ERROR, "driver-builtin", d->name,
+			"build it as a module (=m), stop it with initcall_blacklist=<its init function, see System.map>, or rebind after boot with 'vfio-early apply'",
+			"%s is held by %s, built into the kernel: it binds before any initramfs", d->name, d->driver);
 	for (size_t b = 0; b < 6; b++)
 		for (size_t k = 0; k < h->nfb && tg->bar_end[b]; k++) {
 			const struct fb_range *fb = &h->fb[k];
 			if (fb->start > tg->bar_end[b] || fb->end < tg->bar_start[b])
 				continue;
 			findings_add(out, SEV_WARN, "framebuffer-overlap", d->name,
-				     "add initcall_blacklist=sysfb_init (before 5.15: video=efifb:off video=vesafb:off) " GRUB_NOTE ", or make another GPU the boot display",
-				     "framebuffer %s (%" PRIx64 "-%" PRIx64 ") sits in BAR %zu of %s: VMs fail with \"BAR %zu: can't reserve\"", fb->name, fb->start, fb->end, b, d->name, b);
+				     "add initcall_blacklist=sysfb_init (before 5.15: video=efifb:off video=vesafb:off) " GRUB_NOTE
+				     ", or make another GPU the boot display",
+				     "framebuffer %s (%" PRIx64 "-%" PRIx64 ") sits in BAR %zu of %s: VMs fail with \"BAR %zu: can't reserve\"", fb->name,
+				     fb->start, fb->end, b, d->name, b);
 		}
 	if (!tg->reset_attr && !d->virtual_vf)
-		findings_add(out, SEV_WARN, "no-reset-method", d->name,
-			     "expect one clean VM start per host boot; AMD GPUs: the vendor-reset module",
+		findings_add(out, SEV_WARN, "no-reset-method", d->name, "expect one clean VM start per host boot; AMD GPUs: the vendor-reset module",
 			     "%s has no reset method: it cannot be reset between VM runs", d->name);
 }
 
@@ -238,7 +236,8 @@ static void eval_group(const struct devtab *t, const struct plan_group *g, struc
 		endpoints += !pci_class_is_bridge(t->v[g->devs[k].idx].class);
 	(void)snprintf(subj, sizeof(subj), "group %d", g->group);
 	if (endpoints > GROUP_LARGE)
-		findings_add(out, SEV_WARN, "group-large", subj, ACS_NOTE, "IOMMU group %d holds %zu endpoints: no ACS isolation on the path", g->group, endpoints);
+		findings_add(out, SEV_WARN, "group-large", subj, ACS_NOTE, "IOMMU group %d holds %zu endpoints: no ACS isolation on the path", g->group,
+			     endpoints);
 }
 
 void doctor_eval(const struct hostfacts *h, const struct devtab *t, const struct plan *p, struct findings *out)
@@ -358,10 +357,15 @@ void doctor_text(const struct hostfacts *h, struct strbuf *sb)
 
 	sb_printf(sb, "IOMMU units: %u (%s); interrupt remapping: %s; iommu=pt: %s\n", h->units, vend[h->vendor], ir_name(h),
 		  h->cmdline && cmdline_has(h->cmdline, "iommu", "pt") ? "yes" : "no");
-	sb_printf(sb, "vfio modules: vfio-pci %s, vfio %s, vfio_iommu_type1 %s\n", mod_state_name(h->vfio_pci), mod_state_name(h->vfio), mod_state_name(h->type1));
+	sb_printf(sb, "vfio modules: vfio-pci %s, vfio %s, vfio_iommu_type1 %s\n", mod_state_name(h->vfio_pci), mod_state_name(h->vfio),
+		  mod_state_name(h->type1));
 	if (f->state == IMG_READ)
-		sb_printf(sb, "initramfs: /%s (%s, %zu entries): vfio-early %s, vfio-pci %s, config %s\n", f->path, f->compression, f->entries, f->has_binary ? "yes" : "no",
-			  f->has_vfio_pci ? "yes" : h->vfio_pci == MOD_BUILTIN ? "built in" : "no", image_config_name(h));
+		sb_printf(sb, "initramfs: /%s (%s, %zu entries): vfio-early %s, vfio-pci %s, config %s\n", f->path, f->compression, f->entries,
+			  f->has_binary ? "yes" : "no",
+			  f->has_vfio_pci	       ? "yes"
+			  : h->vfio_pci == MOD_BUILTIN ? "built in"
+						       : "no",
+			  image_config_name(h));
 	else if (f->state == IMG_UNREADABLE)
 		sb_printf(sb, "initramfs: /%s: unknown (%s)\n", f->path, f->why);
 	else if (f->state == IMG_MISSING)

@@ -15,7 +15,9 @@
 
 static bool in_class(const char *name, size_t len, unsigned char c)
 {
-#define CLASS(n, expr) if (len == sizeof(n) - 1 && memcmp(name, n, len) == 0) return (expr)
+#define CLASS(n, expr)                                         \
+	if (len == sizeof(n) - 1 && memcmp(name, n, len) == 0) \
+	return (expr)
 	CLASS("alpha", (c | 32) >= 'a' && (c | 32) <= 'z');
 	CLASS("digit", c >= '0' && c <= '9');
 	CLASS("alnum", ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9'));

@@ -328,8 +328,7 @@ void hostfacts_read(const struct run *r, struct hostfacts *h)
 	read_cmdline(r, h);
 	if (sr_read(&r->sr, "proc/cpuinfo", buf, sizeof(buf)) > 0) {
 		char *v = strstr(buf, "vendor_id");
-		if (v && (v = strchr(v, ':')))
-		{
+		if (v && (v = strchr(v, ':'))) {
 			char *f[1];
 			if (split_ws(v + 1, f, 1) == 1)
 				copy_until(h->cpu_vendor, sizeof(h->cpu_vendor), f[0], '\n');

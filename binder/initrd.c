@@ -100,9 +100,15 @@ static bool module_is(const char *base, const char *mod)
 
 const char *module_format(const unsigned char m[6])
 {
-	if (!memcmp(m, "\x7f" "ELF", 4))
+	if (!memcmp(m,
+		    "\x7f"
+		    "ELF",
+		    4))
 		return "elf";
-	if (!memcmp(m, "\xfd" "7zXZ", 6))
+	if (!memcmp(m,
+		    "\xfd"
+		    "7zXZ",
+		    6))
 		return "xz";
 	if (!memcmp(m, "\x28\xb5\x2f\xfd", 4))
 		return "zstd";
@@ -256,7 +262,8 @@ static void read_compressed(int fd, uint64_t off, const struct comp *c, struct i
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127 && !archives)
 		unreadable(f, "compressed with %s; '%s' is not installed: run lsinitramfs or lsinitrd on it", c->name, c->argv[0]);
 	else if (!archives)
-		unreadable(f, "%s could not unpack it (%s %d)", c->argv[0], WIFEXITED(st) ? "exit status" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+		unreadable(f, "%s could not unpack it (%s %d)", c->argv[0], WIFEXITED(st) ? "exit status" : "signal",
+			   WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 	else if (e < 0)
 		unreadable(f, "damaged archive after %llu bytes of %s data (%s)", (unsigned long long)r->off, c->name, strerror(-e));
 	else if (e > 0)

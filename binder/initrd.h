@@ -6,24 +6,24 @@
 #include "util.h"
 
 enum img_state {
-	IMG_NO_BOOT,    /* the sysroot has no boot/ directory: not judged */
-	IMG_MISSING,    /* boot/ exists, no image for the kernel */
-	IMG_READ,       /* listed completely */
+	IMG_NO_BOOT, /* the sysroot has no boot/ directory: not judged */
+	IMG_MISSING, /* boot/ exists, no image for the kernel */
+	IMG_READ, /* listed completely */
 	IMG_UNREADABLE, /* compressed with no decompressor at hand, or damaged */
 };
 
 struct initrd_facts {
 	enum img_state state;
-	char path[160];         /* sysroot-relative, e.g. "boot/initrd.img-6.1.0-13-amd64" */
-	char compression[8];    /* of the main archive: "none", "gzip", "zstd", "xz", ... */
-	char why[200];          /* IMG_UNREADABLE: what stopped the reader */
+	char path[160]; /* sysroot-relative, e.g. "boot/initrd.img-6.1.0-13-amd64" */
+	char compression[8]; /* of the main archive: "none", "gzip", "zstd", "xz", ... */
+	char why[200]; /* IMG_UNREADABLE: what stopped the reader */
 	size_t entries;
-	bool has_binary;        /* .../sbin/vfio-early */
-	bool has_boot_script;   /* initramfs-tools init-top script or dracut pre-udev hook */
+	bool has_binary; /* .../sbin/vfio-early */
+	bool has_boot_script; /* initramfs-tools init-top script or dracut pre-udev hook */
 	bool has_vfio_pci, has_vfio, has_type1; /* module files, any compression */
 	char vfio_pci_format[8]; /* by content: "elf", "xz", "zstd", "gzip", "?" */
 	bool has_config;
-	char *config;           /* etc/vfio-early.conf in the image (owned) */
+	char *config; /* etc/vfio-early.conf in the image (owned) */
 	size_t config_len;
 };
 

@@ -70,10 +70,22 @@ static void close_(struct json *j, const char *c)
 		sb_puts(&j->sb, "\n");
 }
 
-void json_begin_obj(struct json *j, const char *key) { open_(j, key, "{"); }
-void json_end_obj(struct json *j) { close_(j, "}"); }
-void json_begin_arr(struct json *j, const char *key) { open_(j, key, "["); }
-void json_end_arr(struct json *j) { close_(j, "]"); }
+void json_begin_obj(struct json *j, const char *key)
+{
+	open_(j, key, "{");
+}
+void json_end_obj(struct json *j)
+{
+	close_(j, "}");
+}
+void json_begin_arr(struct json *j, const char *key)
+{
+	open_(j, key, "[");
+}
+void json_end_arr(struct json *j)
+{
+	close_(j, "]");
+}
 
 void json_str(struct json *j, const char *key, const char *val)
 {
@@ -376,11 +388,9 @@ static struct jv *value(struct parser *ps, int depth)
 
 	skip_ws(ps);
 	switch (peek(ps)) {
-	case -1:
-		return fail(ps, "unexpected end of input");
+	case -1: return fail(ps, "unexpected end of input");
 	case '[':
-	case '{':
-		return container(ps, depth + 1);
+	case '{': return container(ps, depth + 1);
 	case '"':
 		v = node(JV_STR);
 		if (!(v->s = string(ps))) {

@@ -35,7 +35,7 @@ enum jv_type { JV_NULL, JV_BOOL, JV_NUM, JV_STR, JV_ARR, JV_OBJ };
 #define JV_MAX_DEPTH 64
 
 struct jv_member {
-	char *key;  /* NULL in an array */
+	char *key; /* NULL in an array */
 	struct jv *val;
 	size_t pos; /* input order: of duplicate keys the last wins */
 };
@@ -43,8 +43,8 @@ struct jv_member {
 /* Visible for tests that walk a whole tree; callers use the accessors. */
 struct jv {
 	enum jv_type type;
-	bool b;                    /* JV_BOOL */
-	char *s;                   /* JV_STR: decoded; JV_NUM: the literal as written */
+	bool b; /* JV_BOOL */
+	char *s; /* JV_STR: decoded; JV_NUM: the literal as written */
 	struct jv_member *members; /* JV_ARR in order; JV_OBJ sorted by key, keys unique */
 	size_t n, cap;
 };
@@ -54,11 +54,11 @@ struct jv {
  * than JV_MAX_DEPTH is an error; of duplicate keys the last wins. */
 struct jv *jv_parse(const char *text, size_t len, char *err, size_t errsize);
 void jv_free(struct jv *v);
-enum jv_type jv_type(const struct jv *v);                       /* NULL -> JV_NULL */
+enum jv_type jv_type(const struct jv *v); /* NULL -> JV_NULL */
 const struct jv *jv_get(const struct jv *obj, const char *key); /* NULL: not an object, or absent */
-size_t jv_len(const struct jv *v);                              /* array or object: members; else 0 */
-const struct jv *jv_at(const struct jv *arr, size_t i);         /* NULL: not an array, or out of range */
-const char *jv_str(const struct jv *v);                         /* NULL unless a string */
+size_t jv_len(const struct jv *v); /* array or object: members; else 0 */
+const struct jv *jv_at(const struct jv *arr, size_t i); /* NULL: not an array, or out of range */
+const char *jv_str(const struct jv *v); /* NULL unless a string */
 /* A number written without fraction or exponent that fits; *ret untouched
  * otherwise. */
 bool jv_int(const struct jv *v, long long *ret);

@@ -22,31 +22,30 @@ static void oom_exit(void)
 
 NORETURN static void usage(FILE *out, int status)
 {
-	fprintf(out,
-		"Usage: vfio-early [OPTIONS] COMMAND\n"
-		"\n"
-		"Bind PCI devices, whole IOMMU groups at a time, to vfio-pci from the initramfs.\n"
-		"\n"
-		"Commands:\n"
-		"  check [--json]   what boot would bind or refuse, and why; writes nothing\n"
-		"  apply            bind now (what the initramfs runs); always exits 0\n"
-		"  status [--json]  what is on vfio-pci, against the config and the boot record\n"
-		"  protected        PCI devices the host needs (root disk, swap, default-route NIC)\n"
-		"  validate         parse the config only (image build hooks)\n"
-		"\n"
-		"Options:\n"
-		"  --sysroot DIR     read sys/, proc/, run/, lib/modules/ under DIR (default /)\n"
-		"  --config FILE     config file (default /etc/vfio-early.conf)\n"
-		"  --protected FILE  protected-device list from image build time\n"
-		"                    (apply default: /etc/vfio-early/protected.list)\n"
-		"  --cmdline FILE    kernel command line (apply default: SYSROOT/proc/cmdline)\n"
-		"  --json            machine-readable output (check, status)\n"
-		"  -h, --help        this text\n"
-		"  -V, --version     version\n"
-		"\n"
-		"Exit status: 0 ok, 1 something refused / status mismatch, 2 config error,\n"
-		"100 usage, 111 system error. apply always exits 0.\n"
-		"Kernel command line: vfio-early.off, vfio-early.dryrun, vfio-early.bind=ADDR[,ADDR].\n");
+	fprintf(out, "Usage: vfio-early [OPTIONS] COMMAND\n"
+		     "\n"
+		     "Bind PCI devices, whole IOMMU groups at a time, to vfio-pci from the initramfs.\n"
+		     "\n"
+		     "Commands:\n"
+		     "  check [--json]   what boot would bind or refuse, and why; writes nothing\n"
+		     "  apply            bind now (what the initramfs runs); always exits 0\n"
+		     "  status [--json]  what is on vfio-pci, against the config and the boot record\n"
+		     "  protected        PCI devices the host needs (root disk, swap, default-route NIC)\n"
+		     "  validate         parse the config only (image build hooks)\n"
+		     "\n"
+		     "Options:\n"
+		     "  --sysroot DIR     read sys/, proc/, run/, lib/modules/ under DIR (default /)\n"
+		     "  --config FILE     config file (default /etc/vfio-early.conf)\n"
+		     "  --protected FILE  protected-device list from image build time\n"
+		     "                    (apply default: /etc/vfio-early/protected.list)\n"
+		     "  --cmdline FILE    kernel command line (apply default: SYSROOT/proc/cmdline)\n"
+		     "  --json            machine-readable output (check, status)\n"
+		     "  -h, --help        this text\n"
+		     "  -V, --version     version\n"
+		     "\n"
+		     "Exit status: 0 ok, 1 something refused / status mismatch, 2 config error,\n"
+		     "100 usage, 111 system error. apply always exits 0.\n"
+		     "Kernel command line: vfio-early.off, vfio-early.dryrun, vfio-early.bind=ADDR[,ADDR].\n");
 	exit(status);
 }
 
@@ -60,9 +59,14 @@ static const struct command {
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "sysroot", required_argument, NULL, 's' }, { "config", required_argument, NULL, 'c' }, { "protected", required_argument, NULL, 'p' },
-		{ "cmdline", required_argument, NULL, 'k' }, { "json", no_argument, NULL, 'j' },	       { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },	     { NULL, 0, NULL, 0 },
+		{ "sysroot", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "protected", required_argument, NULL, 'p' },
+		{ "cmdline", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct run r = { .sysroot_path = "/", .config_path = "/etc/vfio-early.conf" };
 	const struct command *cmd = NULL;

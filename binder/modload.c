@@ -3,10 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <unistd.h>
 #include <libkmod.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -71,9 +71,15 @@ static const char *file_format(const char *path)
 
 	if (fd >= 0)
 		(void)close(fd);
-	if (n >= 4 && !memcmp(m, "\x7f" "ELF", 4))
+	if (n >= 4 && !memcmp(m,
+			      "\x7f"
+			      "ELF",
+			      4))
 		return "ELF";
-	if (n == 6 && !memcmp(m, "\xfd" "7zXZ\0", 6))
+	if (n == 6 && !memcmp(m,
+			      "\xfd"
+			      "7zXZ\0",
+			      6))
 		return "xz";
 	if (n >= 4 && !memcmp(m, "\x28\xb5\x2f\xfd", 4))
 		return "zstd";
@@ -120,7 +126,7 @@ int modload(const struct sysroot *sr, const char *kver, const char *name, const 
 		kmod_unref(ctx);
 		return r < 0 ? r : -ENOENT;
 	}
-	kmod_list_foreach(it, list) {
+	kmod_list_foreach (it, list) {
 		struct kmod_module *m = kmod_module_get_module(it);
 		/* IGNORE_COMMAND: never run an "install" shell command from
 		 * modprobe.d as root at early boot. */

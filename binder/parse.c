@@ -138,7 +138,8 @@ static int parse_selector_token(struct pctx *p, const char *tok, struct selector
 		return -EINVAL;
 	}
 	if (pci_addr_parse(tok, &sel->addr, &slot) < 0) {
-		perr(p, "'%s': not a PCI address; expected DDDD:BB:SS.F, BB:SS.F or a slot BB:SS (hex, slot <= 1f, function 0-7), e.g. 0000:01:00.0", shown(tok, b));
+		perr(p, "'%s': not a PCI address; expected DDDD:BB:SS.F, BB:SS.F or a slot BB:SS (hex, slot <= 1f, function 0-7), e.g. 0000:01:00.0",
+		     shown(tok, b));
 		return -EINVAL;
 	}
 	sel->kind = slot ? SEL_SLOT : SEL_ADDR;
@@ -330,7 +331,8 @@ static void parse_sriov(struct pctx *p, char **tok, int ntok)
 		return;
 	for (size_t k = 0; k < tmp.nranges; k++)
 		if (tmp.ranges[k].last >= tmp.numvfs) {
-			perr(p, "'vfio=%s': VF %u does not exist with vfs=%u (indexes run from 0 to %u)", shown(vfio, b), tmp.ranges[k].last, tmp.numvfs, tmp.numvfs - 1);
+			perr(p, "'vfio=%s': VF %u does not exist with vfs=%u (indexes run from 0 to %u)", shown(vfio, b), tmp.ranges[k].last, tmp.numvfs,
+			     tmp.numvfs - 1);
 			return;
 		}
 	struct rule *r = config_add_rule(p->c, RULE_SRIOV, p->line, &sel);

@@ -6,7 +6,7 @@
 enum sel_kind {
 	SEL_ADDR, /* one function, optionally with expected ids */
 	SEL_SLOT, /* every function of a slot */
-	SEL_ID,   /* every device with these ids */
+	SEL_ID, /* every device with these ids */
 };
 
 struct selector {
@@ -25,14 +25,14 @@ struct vf_range {
 
 struct rule {
 	enum rule_kind kind;
-	unsigned line;      /* 0 for rules from the kernel command line */
+	unsigned line; /* 0 for rules from the kernel command line */
 	struct selector sel;
 	bool strict;
 	bool allow_boot_vga;
 	/* sriov */
 	unsigned numvfs;
-	bool vfs_to_host;   /* "host": VFs stay with their native driver */
-	size_t nranges;     /* 0: every VF goes to vfio-pci (unless vfs_to_host) */
+	bool vfs_to_host; /* "host": VFs stay with their native driver */
+	size_t nranges; /* 0: every VF goes to vfio-pci (unless vfs_to_host) */
 	struct vf_range ranges[VF_RANGES_MAX];
 };
 

@@ -77,12 +77,9 @@ static bool ids_match(const struct selector *s, const struct pci_dev *d)
 bool selector_addr_matches(const struct selector *s, const struct pci_dev *d)
 {
 	switch (s->kind) {
-	case SEL_ADDR:
-		return pci_addr_eq(&s->addr, &d->addr);
-	case SEL_SLOT:
-		return pci_same_slot(&s->addr, &d->addr);
-	case SEL_ID:
-		return true;
+	case SEL_ADDR: return pci_addr_eq(&s->addr, &d->addr);
+	case SEL_SLOT: return pci_same_slot(&s->addr, &d->addr);
+	case SEL_ID: return true;
 	}
 	return false;
 }
@@ -118,10 +115,10 @@ static void rule_origin(const struct rule *r, const char *path, char *buf, size_
 
 /* Per device: what selected it, what the selecting rules allow. */
 struct selection {
-	const struct rule *rule;   /* first bind rule that selected it */
+	const struct rule *rule; /* first bind rule that selected it */
 	bool allow_boot_vga, strict;
 	const struct rule *mismatch; /* address rule whose ids did not match */
-	const struct rule *protect;  /* protect rule matching it */
+	const struct rule *protect; /* protect rule matching it */
 };
 
 /* Up to three devices near what a rule that matched nothing asked for: the
@@ -163,14 +160,15 @@ static void hint_several(const struct config *cfg, const struct devtab *t, const
 		}
 	if (n > 1) {
 		const struct pci_dev *d = &t->v[first];
-		char *remedy = subs_differ ? xasprintf("to take one, add its subsystem id, e.g. 'bind id=%04x:%04x subsystem=%04x:%04x', or name its address", r->sel.vendor,
-						       r->sel.device, d->sub_vendor, d->sub_device)
-					   : xasprintf("to take one, name its address: 'bind %s id=%04x:%04x' (the ids make the rule fail closed if the card moves)",
-						       d->name, r->sel.vendor, r->sel.device);
+		char *remedy =
+			subs_differ ? xasprintf("to take one, add its subsystem id, e.g. 'bind id=%04x:%04x subsystem=%04x:%04x', or name its address",
+						r->sel.vendor, r->sel.device, d->sub_vendor, d->sub_device)
+				    : xasprintf("to take one, name its address: 'bind %s id=%04x:%04x' (the ids make the rule fail closed if the card moves)",
+						d->name, r->sel.vendor, r->sel.device);
 		rule_origin(r, cfg->path, origin, sizeof(origin));
 		sel_describe(&r->sel, desc, sizeof(desc));
-		findings_add(&p->findings, SEV_INFO, "rule-matches-several", "config", remedy, "%s: '%s' matches %zu devices, all go to vfio-pci: %s", origin, desc, n,
-			     list.s);
+		findings_add(&p->findings, SEV_INFO, "rule-matches-several", "config", remedy, "%s: '%s' matches %zu devices, all go to vfio-pci: %s", origin,
+			     desc, n, list.s);
 		free(remedy);
 	}
 	sb_free(&list);
@@ -215,8 +213,9 @@ static void select_devices(const struct config *cfg, const struct devtab *t, str
 		sel_describe(&r->sel, desc, sizeof(desc));
 		rule_origin(r, cfg->path, origin, sizeof(origin));
 		closest(t, &r->sel, &near);
-		findings_add(&p->findings, SEV_WARN, "rule-no-match", "config", "check the address with 'lspci -nn' (the bus may have been renumbered) or remove the rule",
-			     "%s: no device matches '%s'%s", origin, desc, near.s ? near.s : "");
+		findings_add(&p->findings, SEV_WARN, "rule-no-match", "config",
+			     "check the address with 'lspci -nn' (the bus may have been renumbered) or remove the rule", "%s: no device matches '%s'%s", origin,
+			     desc, near.s ? near.s : "");
 		sb_free(&near);
 	}
 }
@@ -241,11 +240,12 @@ static void hint_slot_functions(const struct devtab *t, const struct selection *
 		for (size_t j = 0; j < t->n; j++) {
 			const struct pci_dev *f = &t->v[j];
 			char *remedy;
-			if (j == i || !pci_same_slot(&f->addr, &d->addr) || f->is_vf || pci_class_is_bridge(f->class) || (f->group == d->group && f->group >= 0) ||
-			    in_plan(p, j))
+			if (j == i || !pci_same_slot(&f->addr, &d->addr) || f->is_vf || pci_class_is_bridge(f->class) ||
+			    (f->group == d->group && f->group >= 0) || in_plan(p, j))
 				continue;
-			remedy = xasprintf("to pass the whole card, name its slot: 'bind %04x:%02x:%02x' (each function's IOMMU group is then judged on its own)",
-					   (unsigned)d->addr.domain, d->addr.bus, d->addr.slot);
+			remedy = xasprintf(
+				"to pass the whole card, name its slot: 'bind %04x:%02x:%02x' (each function's IOMMU group is then judged on its own)",
+				(unsigned)d->addr.domain, d->addr.bus, d->addr.slot);
 			findings_add(&p->findings, SEV_INFO, "slot-function-elsewhere", d->name, remedy,
 				     "%s (%s, %s), another function of %s's card, is in IOMMU group %d, which no rule selects: it stays with the host", f->name,
 				     pci_class_noun(f->class), f->driver[0] ? f->driver : "no driver", d->name, f->group);
@@ -320,8 +320,8 @@ static bool of_selected_card(const struct devtab *t, const struct plan_group *g,
 }
 
 /* Every reason a device gives against binding its group. */
-static void judge_device(const struct config *cfg, const struct devtab *t, const struct protlist *prot, const struct selection *s, bool allow_vga,
-			 bool strict, size_t idx, struct plan_group *g)
+static void judge_device(const struct config *cfg, const struct devtab *t, const struct protlist *prot, const struct selection *s, bool allow_vga, bool strict,
+			 size_t idx, struct plan_group *g)
 {
 	const struct pci_dev *d = &t->v[idx];
 	const struct protected_dev *pd = protlist_find(prot, &d->addr);
@@ -343,16 +343,16 @@ static void judge_device(const struct config *cfg, const struct devtab *t, const
 		ids.kind = SEL_ID;
 		sel_describe(&ids, want, sizeof(want));
 		refuse(g, "id-mismatch", idx,
-		       "%s is %04x:%04x (subsystem %04x:%04x), but %s:%u expects %s; hardware changed or the bus was renumbered: check and update the rule", d->name,
-		       d->vendor, d->device, d->sub_vendor, d->sub_device, cfg->path, s->mismatch->line, want);
+		       "%s is %04x:%04x (subsystem %04x:%04x), but %s:%u expects %s; hardware changed or the bus was renumbered: check and update the rule",
+		       d->name, d->vendor, d->device, d->sub_vendor, d->sub_device, cfg->path, s->mismatch->line, want);
 	}
 	if (d->boot_vga == 1 && !allow_vga)
 		refuse(g, "boot-vga", idx, "%s is the boot VGA device (the boot console); add allow-boot-vga to the rule if you mean it", d->name);
 	if (s->rule || pci_class_is_bridge(d->class) || g->nwhy > before + (d->boot_vga == 1 && !allow_vga))
 		return; /* named, a bridge, or refused for what naming would not change */
 	if (!of_selected_card(t, g, d))
-		refuse(g, "unnamed", idx, "%s (%s, %s%s) shares IOMMU group %d with the selected device(s) and no rule names it; to pass it too: bind %s", d->name,
-		       pci_class_noun(d->class), d->driver[0] ? "driver " : "no driver", d->driver, g->group, d->name);
+		refuse(g, "unnamed", idx, "%s (%s, %s%s) shares IOMMU group %d with the selected device(s) and no rule names it; to pass it too: bind %s",
+		       d->name, pci_class_noun(d->class), d->driver[0] ? "driver " : "no driver", d->driver, g->group, d->name);
 	else if (strict)
 		refuse(g, "strict", idx, "strict: %s (%s) is another function of the selected card and no rule names it; to pass it too: bind %s", d->name,
 		       pci_class_noun(d->class), d->name);

@@ -9,10 +9,10 @@ enum severity { SEV_INFO, SEV_WARN, SEV_ERROR };
 
 struct finding {
 	enum severity sev;
-	char code[32];      /* stable, e.g. "no-iommu", "rule-no-match" */
-	char *subject;      /* device address or "host" */
+	char code[32]; /* stable, e.g. "no-iommu", "rule-no-match" */
+	char *subject; /* device address or "host" */
 	char *message;
-	char *remedy;       /* may be NULL */
+	char *remedy; /* may be NULL */
 };
 
 struct findings {
@@ -24,38 +24,38 @@ void findings_free(struct findings *f);
 const char *severity_name(enum severity s);
 
 enum dev_action {
-	DA_BIND,        /* override, (unbind), probe, verify */
-	DA_ALREADY,     /* already on vfio-pci */
+	DA_BIND, /* override, (unbind), probe, verify */
+	DA_ALREADY, /* already on vfio-pci */
 	DA_SKIP_BRIDGE, /* bridges stay as they are */
-	DA_KEEP,        /* member of a refused group: left alone */
+	DA_KEEP, /* member of a refused group: left alone */
 };
 
 enum group_action {
 	GA_BIND,
-	GA_ALREADY,     /* every endpoint already on vfio-pci */
+	GA_ALREADY, /* every endpoint already on vfio-pci */
 	GA_REFUSE,
 };
 
 struct plan_dev {
-	size_t idx;         /* into the device table */
+	size_t idx; /* into the device table */
 	enum dev_action act;
-	unsigned line;      /* rule line that selected it; 0 = cmdline */
-	bool selected;      /* explicitly selected (else: a group member) */
+	unsigned line; /* rule line that selected it; 0 = cmdline */
+	bool selected; /* explicitly selected (else: a group member) */
 	bool by_cmdline;
 };
 
 /* One reason a group is refused, about one of its devices. */
 struct refusal {
-	char code[16];      /* protected, host-critical, no-iommu-group, unreadable,
-			     * id-mismatch, boot-vga, unnamed, strict, only-bridges */
-	size_t idx;         /* the device, into the device table */
+	char code[16]; /* protected, host-critical, no-iommu-group, unreadable,
+			* id-mismatch, boot-vga, unnamed, strict, only-bridges */
+	size_t idx; /* the device, into the device table */
 	char *message;
 };
 
 struct plan_group {
-	int group;          /* -1: no IOMMU group */
+	int group; /* -1: no IOMMU group */
 	enum group_action act;
-	char *reason;       /* GA_REFUSE: every refusal, "; "-joined */
+	char *reason; /* GA_REFUSE: every refusal, "; "-joined */
 	struct refusal *why; /* GA_REFUSE: every reason, most important first */
 	size_t nwhy, capwhy;
 	struct plan_dev *devs;

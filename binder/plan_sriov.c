@@ -62,11 +62,12 @@ void plan_sriov(const struct config *cfg, const struct devtab *t, const struct p
 				(void)snprintf(x->reason, sizeof(x->reason), "%s is not SR-IOV capable (no sriov_totalvfs)", d->name);
 			} else if (r->numvfs > (unsigned)d->sriov_total) {
 				x->refused = true;
-				(void)snprintf(x->reason, sizeof(x->reason), "%s supports at most %d VFs (sriov_totalvfs), %s:%u asks for %u", d->name, d->sriov_total, cfg->path,
-					       r->line, r->numvfs);
+				(void)snprintf(x->reason, sizeof(x->reason), "%s supports at most %d VFs (sriov_totalvfs), %s:%u asks for %u", d->name,
+					       d->sriov_total, cfg->path, r->line, r->numvfs);
 			}
 			if (x->refused) {
-				findings_add(f, SEV_ERROR, "sriov-refused", d->name, "lower vfs= to at most sriov_totalvfs, or fix the rule's address", "%s", x->reason);
+				findings_add(f, SEV_ERROR, "sriov-refused", d->name, "lower vfs= to at most sriov_totalvfs, or fix the rule's address", "%s",
+					     x->reason);
 				continue;
 			}
 			predict_vfs(d, r, x);
@@ -82,8 +83,8 @@ void plan_sriov(const struct config *cfg, const struct devtab *t, const struct p
 		if (!hits) {
 			char a[PCI_ADDR_MAX];
 			pci_addr_fmt(&r->sel.addr, a);
-			findings_add(f, SEV_WARN, "rule-no-match", "config", "check the PF's address with 'lspci -nn' or remove the rule", "%s:%u: no SR-IOV PF matches '%s'",
-				     cfg->path, r->line, r->sel.kind == SEL_ID ? "id=" : a);
+			findings_add(f, SEV_WARN, "rule-no-match", "config", "check the PF's address with 'lspci -nn' or remove the rule",
+				     "%s:%u: no SR-IOV PF matches '%s'", cfg->path, r->line, r->sel.kind == SEL_ID ? "id=" : a);
 		}
 	}
 }

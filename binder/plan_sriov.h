@@ -5,18 +5,18 @@
 #include "plan.h"
 
 struct sriov_vf {
-	struct pci_addr addr;   /* predicted from offset/stride, or read from virtfnK */
+	struct pci_addr addr; /* predicted from offset/stride, or read from virtfnK */
 	char name[PCI_ADDR_MAX];
 	bool to_vfio;
 	bool exists;
 };
 
 struct sriov_pf {
-	size_t pf;              /* device table index */
-	size_t rule;            /* config rule index */
+	size_t pf; /* device table index */
+	size_t rule; /* config rule index */
 	unsigned numvfs;
 	bool refused;
-	bool pf_to_vfio;        /* the PF itself is bound to vfio-pci (enable_sriov=1) */
+	bool pf_to_vfio; /* the PF itself is bound to vfio-pci (enable_sriov=1) */
 	char reason[256];
 	struct sriov_vf *vfs;
 	size_t nvfs;

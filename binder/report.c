@@ -217,10 +217,8 @@ static const char *dev_reason(const struct run *r, const struct plan_group *g, c
 		else
 			(void)snprintf(buf, size, "in the same IOMMU group, the selected card's");
 		return buf;
-	case DA_ALREADY:
-		return "already on vfio-pci";
-	case DA_SKIP_BRIDGE:
-		return "bridge: stays as it is";
+	case DA_ALREADY: return "already on vfio-pci";
+	case DA_SKIP_BRIDGE: return "bridge: stays as it is";
 	}
 	return "";
 }
@@ -247,7 +245,8 @@ static void refused_text(const struct run *r, const struct plan_group *g, FILE *
 	for (size_t k = 0; k < g->nwhy; k++) {
 		const struct pci_dev *d = &r->t.v[g->why[k].idx];
 		if (streq(g->why[k].code, "unnamed"))
-			fprintf(out, "      %s  %04x:%04x  %s, %s\n", d->name, d->vendor, d->device, pci_class_noun(d->class), d->driver[0] ? d->driver : "no driver");
+			fprintf(out, "      %s  %04x:%04x  %s, %s\n", d->name, d->vendor, d->device, pci_class_noun(d->class),
+				d->driver[0] ? d->driver : "no driver");
 	}
 	fprintf(out, "    to pass them too, add to %s:\n", r->cfg.path);
 	for (size_t k = 0; k < g->nwhy; k++)
@@ -313,9 +312,11 @@ void report_table(const struct run *r, FILE *out)
 			fprintf(out, "REFUSE: %s\n", x->reason);
 			continue;
 		}
-		fprintf(out, "%s %u VF(s)%s\n", pf->sriov_num == (int)x->numvfs ? "keep" : "create", x->numvfs, x->pf_to_vfio ? " (PF on vfio-pci, enable_sriov=1)" : "");
+		fprintf(out, "%s %u VF(s)%s\n", pf->sriov_num == (int)x->numvfs ? "keep" : "create", x->numvfs,
+			x->pf_to_vfio ? " (PF on vfio-pci, enable_sriov=1)" : "");
 		for (size_t k = 0; k < x->nvfs; k++)
-			fprintf(out, "  VF %zu  %s  -> %s%s\n", k, x->vfs[k].name, x->vfs[k].to_vfio ? "vfio-pci" : "host driver", x->vfs[k].exists ? "" : " (created at boot)");
+			fprintf(out, "  VF %zu  %s  -> %s%s\n", k, x->vfs[k].name, x->vfs[k].to_vfio ? "vfio-pci" : "host driver",
+				x->vfs[k].exists ? "" : " (created at boot)");
 	}
 	if (r->plan.findings.n)
 		fprintf(out, "\n");
@@ -374,17 +375,10 @@ static void log_sriov(const struct run *r)
 			kmsg_log(&r->sr, 6, "sriov %s: %u VF(s) %s in %llu us:%s", pf, x->numvfs, o->res == SR_CREATED ? "created" : "present",
 				 (unsigned long long)o->elapsed_us, sb.s ? sb.s : "");
 			break;
-		case SR_FAILED:
-			kmsg_log(&r->sr, 3, "sriov %s: FAILED: %s", pf, o->message);
-			break;
-		case SR_REFUSED:
-			kmsg_log(&r->sr, 3, "sriov %s: refused: %s", pf, o->message);
-			break;
-		case SR_DRYRUN:
-			kmsg_log(&r->sr, 6, "sriov %s: dry run: would create %u VF(s)", pf, x->numvfs);
-			break;
-		case SR_DISABLED:
-			break;
+		case SR_FAILED: kmsg_log(&r->sr, 3, "sriov %s: FAILED: %s", pf, o->message); break;
+		case SR_REFUSED: kmsg_log(&r->sr, 3, "sriov %s: refused: %s", pf, o->message); break;
+		case SR_DRYRUN: kmsg_log(&r->sr, 6, "sriov %s: dry run: would create %u VF(s)", pf, x->numvfs); break;
+		case SR_DISABLED: break;
 		}
 		sb_free(&sb);
 	}
@@ -445,8 +439,7 @@ void report_kmsg(const struct run *r)
 			group_devices(r, g, NULL, &sb);
 			kmsg_log(&r->sr, 6, "%s: dry run: would bind%s", grp, sb.s);
 			break;
-		case GR_DISABLED:
-			break;
+		case GR_DISABLED: break;
 		}
 		sb_free(&sb);
 	}

@@ -45,7 +45,8 @@ static int config_load(struct run *r)
 	else if (e < 0)
 		sl_addf(&r->cfg.errors, "%s: cannot read: %s", r->config_path, strerror(-e));
 	else if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022))
-		sl_addf(&r->cfg.errors, "%s: writable by others (owner uid %u, mode %04o); it decides what root binds at boot: run 'chown root:root %s; chmod 644 %s'",
+		sl_addf(&r->cfg.errors,
+			"%s: writable by others (owner uid %u, mode %04o); it decides what root binds at boot: run 'chown root:root %s; chmod 644 %s'",
 			r->config_path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777), r->config_path, r->config_path);
 	else
 		(void)config_parse(&r->cfg, text, len);
@@ -97,7 +98,8 @@ static int scan(struct run *r)
 	bool check = streq(r->mode, "check");
 	int e = config_address_only(&r->cfg) ? scan_targets(&r->sr, &r->cfg, check, &r->t) : scan_full(&r->sr, config_has_sriov(&r->cfg), &r->t);
 	if (e < 0)
-		sl_addf(&r->notes, "%s/sys/bus/pci/devices: cannot read (%s); is sysfs mounted?", streq(r->sysroot_path, "/") ? "" : r->sysroot_path, strerror(-e));
+		sl_addf(&r->notes, "%s/sys/bus/pci/devices: cannot read (%s); is sysfs mounted?", streq(r->sysroot_path, "/") ? "" : r->sysroot_path,
+			strerror(-e));
 	return e;
 }
 
@@ -296,13 +298,15 @@ int run_apply(struct run *r)
 out:
 	r->t_end = now_us();
 	if (o.disabled)
-		kmsg_log(&r->sr, 6, "done in %llu us: bound nothing (%s); record in /%s", (unsigned long long)(r->t_end - r->t_start), o.disabled_why, STATE_FILE);
+		kmsg_log(&r->sr, 6, "done in %llu us: bound nothing (%s); record in /%s", (unsigned long long)(r->t_end - r->t_start), o.disabled_why,
+			 STATE_FILE);
 	else
 		/* An SR-IOV step that failed (no PF driver, no VFs) is a failure
 		 * like a group that did not bind: the summary counts both. */
 		kmsg_log(&r->sr, 6, "done in %llu us: %zu group(s) bound, %zu already, %zu refused, %zu failed%s%s; record in /%s",
-			 (unsigned long long)(r->t_end - r->t_start), r->res.nbound, r->res.nalready, r->res.nrefused, r->res.nfailed + sriov_nfailed(r->so, r->sp.n),
-			 sriov_nfailed(r->so, r->sp.n) ? " (SR-IOV steps included)" : "", r->cl.dryrun ? " (dry run)" : "", STATE_FILE);
+			 (unsigned long long)(r->t_end - r->t_start), r->res.nbound, r->res.nalready, r->res.nrefused,
+			 r->res.nfailed + sriov_nfailed(r->so, r->sp.n), sriov_nfailed(r->so, r->sp.n) ? " (SR-IOV steps included)" : "",
+			 r->cl.dryrun ? " (dry run)" : "", STATE_FILE);
 	record_write(r);
 	return EXIT_OK;
 }

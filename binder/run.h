@@ -10,7 +10,7 @@
 
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_REFUSED = 1,   /* check: something refused / not ready; status: mismatch */
+	EXIT_REFUSED = 1, /* check: something refused / not ready; status: mismatch */
 	EXIT_CONFIG = 2,
 	EXIT_USAGE = 100,
 	EXIT_SYSTEM = 111,
@@ -31,13 +31,13 @@ struct run {
 	bool have_cmdline;
 	struct devtab t;
 	struct protlist prot;
-	struct strlist notes;      /* protected-list problems, scan problems */
+	struct strlist notes; /* protected-list problems, scan problems */
 	struct plan plan;
 	struct apply_result res;
 	bool have_res;
-	struct doctor *doc;         /* check only */
+	struct doctor *doc; /* check only */
 	struct sriov_plan sp;
-	struct sriov_outcome *so;  /* parallel to sp.v, after apply */
+	struct sriov_outcome *so; /* parallel to sp.v, after apply */
 	uint64_t t_start, t_end;
 };
 

@@ -414,4 +414,3 @@ int scan_targets(const struct sysroot *sr, const struct config *cfg, bool slots,
 		qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
 	return 0;
 }
-

@@ -66,8 +66,8 @@ void snippets_build(const struct devtab *t, const struct plan *p, struct snippet
 		sb_printf(&q, "-device pcie-root-port,id=vfio%zu,chassis=%zu,slot=0", j, 100 + j);
 		for (size_t k = 0; k < s[j].n; k++) {
 			const struct pci_dev *d = s[j].f[k];
-			sb_printf(&q, " -device vfio-pci,host=%s,bus=vfio%zu,addr=00.%u%s%s", d->name, j, multi ? d->addr.func : 0, multi && k == 0 ? ",multifunction=on" : "",
-				  xvga && k == 0 ? ",x-vga=on" : "");
+			sb_printf(&q, " -device vfio-pci,host=%s,bus=vfio%zu,addr=00.%u%s%s", d->name, j, multi ? d->addr.func : 0,
+				  multi && k == 0 ? ",multifunction=on" : "", xvga && k == 0 ? ",x-vga=on" : "");
 			sl_add(&ret->libvirt, xasprintf("<hostdev mode='subsystem' type='pci' managed='no'>\n"
 							"  <source>\n"
 							"    <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n"

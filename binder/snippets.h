@@ -6,8 +6,8 @@
 #include "plan.h"
 
 struct snippets {
-	struct strlist qemu;    /* one "-device ..." argument group per line */
-	char *proxmox;          /* one `qm set` command, NULL when nothing to pass */
+	struct strlist qemu; /* one "-device ..." argument group per line */
+	char *proxmox; /* one `qm set` command, NULL when nothing to pass */
 	struct strlist libvirt; /* one <hostdev> element per function */
 };
 

@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FATAL(...) do { fprintf(stderr, "fuzz_cmdline: " __VA_ARGS__); abort(); } while (0)
+#define FATAL(...)                                             \
+	do {                                                   \
+		fprintf(stderr, "fuzz_cmdline: " __VA_ARGS__); \
+		abort();                                       \
+	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

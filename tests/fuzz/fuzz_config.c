@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FATAL(...) do { fprintf(stderr, "fuzz_config: " __VA_ARGS__); abort(); } while (0)
+#define FATAL(...)                                            \
+	do {                                                  \
+		fprintf(stderr, "fuzz_config: " __VA_ARGS__); \
+		abort();                                      \
+	} while (0)
 
 static void dev(struct devtab *t, const char *addr, uint16_t v, uint16_t d, uint32_t cls, int group, const char *drv)
 {

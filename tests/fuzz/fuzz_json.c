@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FATAL(...) do { fprintf(stderr, "fuzz_json: " __VA_ARGS__); abort(); } while (0)
+#define FATAL(...)                                          \
+	do {                                                \
+		fprintf(stderr, "fuzz_json: " __VA_ARGS__); \
+		abort();                                    \
+	} while (0)
 
 /* json.c's writer nests 31 levels; the 32nd loses its commas. */
 #define WRITER_DEPTH 31
@@ -54,8 +58,14 @@ static void write_back(struct json *j, const char *key, const struct jv *v)
 
 	switch (jv_type(v)) {
 	case JV_NULL: json_null(j, key); break;
-	case JV_BOOL: (void)jv_bool(v, &b); json_bool(j, key, b); break;
-	case JV_NUM: (void)jv_int(v, &n); json_int(j, key, n); break;
+	case JV_BOOL:
+		(void)jv_bool(v, &b);
+		json_bool(j, key, b);
+		break;
+	case JV_NUM:
+		(void)jv_int(v, &n);
+		json_int(j, key, n);
+		break;
 	case JV_STR: json_str(j, key, jv_str(v)); break;
 	case JV_ARR:
 	case JV_OBJ:

@@ -17,8 +17,8 @@
 struct fault {
 	enum fault_op op;
 	char sub[256];
-	int err;        /* errno, or 0 for "short" */
-	unsigned nth;   /* 0: every match */
+	int err; /* errno, or 0 for "short" */
+	unsigned nth; /* 0: every match */
 	unsigned seen;
 };
 
@@ -33,8 +33,8 @@ static const struct {
 	const char *name;
 	int err;
 } errnames[] = {
-	{ "EBUSY", EBUSY }, { "EINVAL", EINVAL }, { "ENODEV", ENODEV }, { "EACCES", EACCES }, { "ENOENT", ENOENT }, { "EIO", EIO },
-	{ "EPERM", EPERM }, { "EAGAIN", EAGAIN }, { "ENOSPC", ENOSPC }, { "ETIMEDOUT", ETIMEDOUT }, { "ENXIO", ENXIO }, { "short", 0 },
+	{ "EBUSY", EBUSY }, { "EINVAL", EINVAL }, { "ENODEV", ENODEV }, { "EACCES", EACCES },	    { "ENOENT", ENOENT }, { "EIO", EIO },
+	{ "EPERM", EPERM }, { "EAGAIN", EAGAIN }, { "ENOSPC", ENOSPC }, { "ETIMEDOUT", ETIMEDOUT }, { "ENXIO", ENXIO },	  { "short", 0 },
 };
 
 NORETURN static void bad_spec(const char *spec)

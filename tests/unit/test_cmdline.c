@@ -1,5 +1,5 @@
-#include "t.h"
 #include "cmdline.h"
+#include "t.h"
 
 void test_cmdline(void)
 {
@@ -17,7 +17,8 @@ void test_cmdline(void)
 
 	t_name = "cmdline values and bad tokens";
 	config_init(&cfg, "c");
-	cmdline_parse("vfio-early.off=0 vfio-early.dryrun=1 vfio-early.bind=../../x,01:00.0 vfio-early.frob \"vfio-early.bind=04:00.0\" -- vfio-early.off", &cfg, &cl);
+	cmdline_parse("vfio-early.off=0 vfio-early.dryrun=1 vfio-early.bind=../../x,01:00.0 vfio-early.frob \"vfio-early.bind=04:00.0\" -- vfio-early.off",
+		      &cfg, &cl);
 	CHECK(!cl.off && cl.dryrun && cfg.n == 2);
 	CHECK(cl.warnings.n == 2);
 	if (cl.warnings.n == 2) {

@@ -1,5 +1,5 @@
-#include "t.h"
 #include "json.h"
+#include "t.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -107,8 +107,8 @@ static void accessors(void)
 	CHECK(jv_type(NULL) == JV_NULL && jv_len(NULL) == 0 && !jv_get(NULL, "s") && !jv_at(NULL, 0) && !jv_str(NULL));
 	CHECK(!jv_int(NULL, &n) && !jv_bool(NULL, &b) && n == 99 && !b);
 	CHECK(jv_get(v, "missing") == NULL && jv_get(v, "") == NULL);
-	CHECK(jv_at(v, 0) == NULL);                         /* an object is not an array */
-	CHECK(jv_get(jv_get(v, "a"), "s") == NULL);         /* an array is not an object */
+	CHECK(jv_at(v, 0) == NULL); /* an object is not an array */
+	CHECK(jv_get(jv_get(v, "a"), "s") == NULL); /* an array is not an object */
 	CHECK(jv_str(jv_get(v, "n")) == NULL && jv_str(jv_get(v, "z")) == NULL);
 	CHECK(!jv_int(jv_get(v, "s"), &n) && !jv_int(jv_get(v, "b"), &n) && n == 99);
 	CHECK(!jv_bool(jv_get(v, "n"), &b) && !b);
@@ -236,7 +236,7 @@ static void errors(void)
 	bad("+1", "byte 0: expected a value");
 	bad(".5", "byte 0: expected a value");
 	bad("NaN", "byte 0: expected a value");
-	bad("\v1", "byte 0: expected a value");     /* whitespace is " \t\n\r" only */
+	bad("\v1", "byte 0: expected a value"); /* whitespace is " \t\n\r" only */
 	bad("[1\f]", "byte 2: expected ',' or ']'");
 
 	t_name = "json trailing comma";

@@ -1,5 +1,5 @@
-#include "t.h"
 #include "cmdline.h"
+#include "t.h"
 
 static struct config cfg;
 
@@ -34,9 +34,28 @@ static void addresses(void)
 	CHECK(pci_addr_parse("0000:01:00.0", &a, NULL) == 0);
 	CHECK(pci_addr_parse("01:00", &a, NULL) < 0); /* NULL slot: a function is required */
 	static const char *const bad[] = {
-		"", "1:00.0", "001:00.0", "01:0.0", "01:00.8", "01:20.0", "0x01:00.0", "00:01:00.0", "0000:01:00.0/..",
-		"../01:00.0", "0000:01:00.00", "0000:0g:00.0", "0000:01:00.0 ", "/sys/bus", "0000:01:00:0", "0x00:01:00.0",
-		"00000000000:01:00.0", "0000:01:00.", "0000::00.0", "zz:zz.z", "01:00.-1", "+1:00.0",
+		"",
+		"1:00.0",
+		"001:00.0",
+		"01:0.0",
+		"01:00.8",
+		"01:20.0",
+		"0x01:00.0",
+		"00:01:00.0",
+		"0000:01:00.0/..",
+		"../01:00.0",
+		"0000:01:00.00",
+		"0000:0g:00.0",
+		"0000:01:00.0 ",
+		"/sys/bus",
+		"0000:01:00:0",
+		"0x00:01:00.0",
+		"00000000000:01:00.0",
+		"0000:01:00.",
+		"0000::00.0",
+		"zz:zz.z",
+		"01:00.-1",
+		"+1:00.0",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		t_name = bad[i];
@@ -75,7 +94,7 @@ static void keywords(void)
 	CHECK(parse("option strict-groups bind-timeout=250\noption vf-timeout=5000\n") == 0);
 	CHECK(cfg.strict_groups && cfg.bind_timeout_ms == 250 && cfg.vf_timeout_ms == 5000);
 	CHECK(parse("bind 01:00.0\r\n") == 0 && cfg.n == 1); /* CRLF files */
-	CHECK(parse("bind 01:00.0") == 0 && cfg.n == 1);     /* no final newline */
+	CHECK(parse("bind 01:00.0") == 0 && cfg.n == 1); /* no final newline */
 }
 
 static void errors(void)

@@ -1,6 +1,6 @@
-#include "t.h"
 #include "cmdline.h"
 #include "plan.h"
+#include "t.h"
 
 #include <stdlib.h>
 
