@@ -293,6 +293,17 @@ machine_bridge() {
 		-device e1000,bus=br1,addr=0x1,netdev=n2 -netdev user,id=n2
 		-device rtl8139,bus=br1,addr=0x2,netdev=n3 -netdev user,id=n3)
 }
+#   shared:   00:07.0 pcie-pci-bridge (shpc)   group G with everything behind it
+#             01:01.0 VGA (bochs-drm), 01:02.0 qemu-xhci (xhci_hcd),
+#             01:03.0 e1000: a GPU sharing its group with a USB controller
+#             and a NIC, as on consumer chipsets without ACS (with
+#             "standard" beside it, so that 00:02.0 is the boot VGA)
+machine_shared() {
+	M+=(-device pcie-pci-bridge,id=br1,addr=0x7
+		-device VGA,bus=br1,addr=0x1
+		-device qemu-xhci,bus=br1,addr=0x2
+		-device e1000,bus=br1,addr=0x3,netdev=n2 -netdev user,id=n2)
+}
 #   protected: 00:07.0 pcie-pci-bridge; 01:01.0 virtio-blk holding the root
 #             fs (/dev/vda); 01:02.0 e1000: one group
 machine_protected() {
