@@ -85,7 +85,7 @@ bats: $(BIN)
 # POSIX sh everywhere but dracut modules (bash, as dracut's own are).
 # The .bats files too: a mid-test "! cmd" never fails a test (SC2314).
 lint:
-	shellcheck -s sh tests/deps.sh binder/kmod/fetch.sh .ci/run dist/deb.sh debian/postinst
+	shellcheck -s sh tests/deps.sh binder/kmod/fetch.sh .ci/run
 	shellcheck -x tests/bats/helpers.bash
 	shellcheck -x -s bash tests/bats/*.bats
 

@@ -114,7 +114,11 @@ fi
 (cd "$out/bin" && dpkg-source -x "../$dsc" "$pkgdir") > "$out/build.log" 2>&1 || die "dpkg-source -x $dsc failed; log: $out/build.log"
 : "${DEB_BUILD_OPTIONS:=parallel=2}"
 export DEB_BUILD_OPTIONS
-(cd "$out/bin/$pkgdir" && $nonet dpkg-buildpackage -b -us -uc) >> "$out/build.log" 2>&1 || {
+# Nothing of the calling make may reach the package's own: its MAKEFLAGS
+# would carry command-line variables (BUILD=..., which `make distclean`
+# removes) into debian/rules.
+(cd "$out/bin/$pkgdir" && $nonet env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u BUILD \
+	dpkg-buildpackage -b -us -uc) >> "$out/build.log" 2>&1 || {
 	tail -n 30 "$out/build.log" >&2
 	die "dpkg-buildpackage failed; log: $out/build.log"
 }
