@@ -79,15 +79,18 @@ not_in_image() {
 # The binary, the config, the boot hook and the vfio modules in the image;
 # FOUND says what was found.
 image_has_vfio_early() { # EXPECTED-CONFIG
-	local m found=
+	local m mods found=
 	LIST=$(image_list) || fail "listing $IMG failed"
 	in_image 'usr/sbin/vfio-early' "the binary (usr/sbin/vfio-early)"
 	in_image 'etc/vfio-early.conf' "the config (etc/vfio-early.conf)"
 	in_image 'etc/vfio-early/protected.list' "the protected list"
 	in_image 'scripts/init-top/00-vfio-early|(usr|var)/lib/dracut/hooks/pre-udev/00-vfio-early-pre-udev.sh' "the boot hook"
+	# -F for the kernel version (Debian 13's has a "+").
+	mods=$(grep -E '^(usr/)?lib/modules/' <<< "$LIST" | grep -F -- "/modules/$KVER/kernel/drivers/vfio/" || :)
 	for m in vfio vfio_iommu_type1 vfio-pci vfio-pci-core; do
-		in_image "(usr/)?lib/modules/$KVER/kernel/drivers/vfio/(pci/)?$m\\.ko(\\.xz|\\.zst|\\.gz)?" "module $m"
-		found+=" $(grep -oE "/$m\\.ko[.a-z]*\$" <<< "$LIST" | head -n 1 | tr -d /)"
+		grep -qE -- "/$m\\.ko(\\.xz|\\.zst|\\.gz)?\$" <<< "$mods" ||
+			fail "the image $IMG has no module $m for $KVER"
+		found+=" $(grep -oE "/$m\\.ko[.a-z]*\$" <<< "$mods" | head -n 1 | tr -d /)"
 	done
 	image_file etc/vfio-early.conf > "$OUTDIR/image.conf"
 	same_file "$OUTDIR/image.conf" "$1" "the config in the image"
@@ -107,12 +110,13 @@ image_file() { # PATH: its content, from the image
 	fi
 }
 
-# Every path in the tree but the mounts (-xdev) and what apt and dpkg keep
-# for themselves on any run: their logs, caches and the previous copies of
-# their databases. Type and mode with each path.
-snapshot() {
-	find / -xdev \( -path /var/log -o -path /var/cache/apt -o -path /var/cache/debconf -o -path /tmp \) -prune -o \
-		-printf '%y %m %p\n' | grep -vE ' /var/lib/dpkg/[a-z]+-old$' | LC_ALL=C sort
+# Every path in the tree but the mounts (-xdev), with its type and mode, into
+# FILE.all; FILE without what apt and dpkg keep for themselves on any run:
+# their logs, caches and the previous copies of their databases.
+APT_OWN='^[a-z] [0-7]+ (/var/log/|/var/cache/apt/|/var/cache/debconf/[a-z]+\.dat-old$|/var/lib/dpkg/[a-z]+-old$|/tmp/)'
+snapshot() { # FILE
+	find / -xdev -printf '%y %m %p\n' | LC_ALL=C sort > "$1.all"
+	grep -vE "$APT_OWN" "$1.all" > "$1"
 }
 
 # ------------------------------------------------------------------ setup
@@ -127,7 +131,7 @@ printf 'MODULES=list\nCOMPRESS=zstd\n' > /etc/initramfs-tools/conf.d/zz-vfiotest
 update-initramfs -c -k "$KVER" > "$OUTDIR/setup.log" 2>&1 || fail "update-initramfs -c -k $KVER failed; log: $OUTDIR/setup.log"
 LIST=$(image_list)
 not_in_image 'usr/sbin/vfio-early' "vfio-early before the package is installed"
-snapshot > "$OUTDIR/files.before"
+snapshot "$OUTDIR/files.before"
 pass "kernel $KVER, $(dpkg-query -W -f='${Version}' initramfs-tools) initramfs-tools, $(wc -l < "$OUTDIR/files.before") paths"
 
 # ---------------------------------------------------------------- install
@@ -233,11 +237,13 @@ if dpkg-query -W -f='${Status}' vfio-early > /dev/null 2>&1; then
 	s=$(dpkg-query -W -f='${Status}' vfio-early)
 	[ "$s" = "unknown ok not-installed" ] || fail "dpkg: vfio-early is '$s' after purge"
 fi
-snapshot > "$OUTDIR/files.after"
+snapshot "$OUTDIR/files.after"
 if ! diff -u "$OUTDIR/files.before" "$OUTDIR/files.after" > "$OUTDIR/files.diff"; then
 	fail "purge left the tree different from before the install: $(grep -c '^[-+][^-+]' "$OUTDIR/files.diff") path(s), e.g. $(grep -m 3 '^[-+][^-+]' "$OUTDIR/files.diff" | tr '\n' ' '); diff: $OUTDIR/files.diff"
 fi
-pass "no file left behind ($(wc -l < "$OUTDIR/files.after") paths, the same as before the install)"
+# What the apt/dpkg exclusion hid, said (not judged): only their own files.
+diff "$OUTDIR/files.before.all" "$OUTDIR/files.after.all" | sed -n 's/^[<>] [a-z] [0-7]* //p' | LC_ALL=C sort -u > "$OUTDIR/files.apt-own"
+pass "no file left behind ($(wc -l < "$OUTDIR/files.after") paths, the same as before the install; apt's and dpkg's own that differ: $(tr '\n' ' ' < "$OUTDIR/files.apt-own")"
 
 # -------------------------------------------------- dracut as the generator
 # Debian's dracut (not dracut-core alone) replaces initramfs-tools, ships no
@@ -258,6 +264,7 @@ if ! DEBIAN_FRONTEND=noninteractive apt-get -y -q -o "Dir::Cache::Archives=$arch
 fi
 status_is "install ok installed $V2"
 ! dpkg-query -W -f='${Status}\n' initramfs-tools 2> /dev/null | grep -q '^install ok installed$' || fail "initramfs-tools is still installed"
+hash -r # bash remembers where update-initramfs was
 ! command -v update-initramfs > /dev/null || fail "update-initramfs exists with dracut installed: $(command -v update-initramfs)"
 in_log dracut-install.log "put the config into the initramfs: dracut -f" "postinst did not name dracut -f"
 in_log dracut-install.log "Processing triggers for dracut" "dracut did not process the update-initramfs trigger"
