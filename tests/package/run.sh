@@ -70,8 +70,9 @@ mkdir -p "$out/test3"
 deb3=$out/test3/vfio-early_${top}+test3_$arch.deb
 dpkg-deb --root-owner-group -b "$r" "$deb3" > /dev/null
 T_DEBS=$(($(now) - t))
-lint=$(sed -n 's/^  lintian: //p' "$out/deb-test1.log")
-pass "make deb: $top+test1, $top+test2 (${T_DEBS} s for both); lintian: ${lint:-?}"
+# deb.sh fails on any lintian error or warning; say what else it showed.
+lint=$(sed -n 's/^  lintian: \([A-Z]: .*\)/\1/p' "$out/deb-test1.log" | grep -v '^N: ' | sed 's/ \[.*//' | paste -sd ';' -)
+pass "make deb: $top+test1, $top+test2 (${T_DEBS} s for both); lintian: no errors or warnings${lint:+; $lint}"
 
 # ------------------------------------------ 2. make install, tests or not
 t=$(now)
@@ -94,6 +95,9 @@ make -C "$src" --no-print-directory install DESTDIR="$out/tmp/dest-notests" > "$
 make -C "$repo" --no-print-directory install BUILD="$build" DESTDIR="$out/tmp/dest-full" > "$out/install-full.log" 2>&1 ||
 	die "make install failed; log: $out/install-full.log"
 files_of "$out/tmp/dest-full" > "$out/install-full.files"
+make -C "$repo" --no-print-directory uninstall BUILD="$build" DESTDIR="$out/tmp/dest-full" > "$out/uninstall.log" 2>&1 ||
+	die "make uninstall failed; log: $out/uninstall.log"
+left=$(files_of "$out/tmp/dest-full" | paste -sd ' ' -)
 files_of "$out/tmp/dest-notests" > "$out/install-notests.files"
 # The package: its regular files, man pages and docs uncompressed, without
 # what only Debian adds (changelog.Debian, copyright, lintian overrides).
@@ -103,12 +107,14 @@ dpkg-deb -c "$deb1" | awk '$1 ~ /^-/ { print substr($6, 2) }' | sed 's/\.gz$//' 
 if ! grep -q '^/usr/share/initramfs-tools/hooks/vfio-early$' "$out/install-full.files" ||
 	! grep -q '^/usr/lib/dracut/modules.d/90vfio-early/module-setup.sh$' "$out/install-full.files"; then
 	fail "make install: no initramfs-tools hook or dracut module; list: $out/install-full.files"
+elif [ "$left" != /etc/vfio-early.conf ]; then
+	fail "make uninstall left $left (only /etc/vfio-early.conf should stay)"
 elif ! cmp -s "$out/install-full.files" "$out/install-notests.files"; then
 	fail "make install without tests/ installs other files: $(diff "$out/install-full.files" "$out/install-notests.files" | grep '^[<>]' | head -n 3 | tr '\n' ' ')"
 elif ! cmp -s "$out/install-full.files" "$out/deb.files"; then
 	fail "the .deb's files differ from make install's: $(diff "$out/install-full.files" "$out/deb.files" | grep '^[<>]' | head -n 3 | tr '\n' ' ')"
 else
-	pass "make install: $(wc -l < "$out/install-full.files") files, the same without tests/ and bench/, the same in the .deb ($(($(now) - t)) s)"
+	pass "make install: $(wc -l < "$out/install-full.files") files, the same without tests/ and bench/, the same in the .deb; make uninstall leaves the config only ($(($(now) - t)) s)"
 fi
 
 # ------------------------------------------------- 3. the Debian userlands
