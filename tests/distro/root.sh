@@ -10,7 +10,7 @@
 # Inside, /proc is the tree's own, /dev and /sys (read-only) are the host's,
 # and the repository is bound at its own absolute path, so paths under it mean
 # the same inside and out. Nothing is installed on the host (debootstrap aside)
-# and nothing outside build/distro is written.
+# and nothing outside build/distro (or DISTRO_OVERLAY) is written.
 # Environment: DISTRO_DIR (build/distro), DISTRO_MIRROR (deb.debian.org),
 # DISTRO_OVERLAY=DIR: run CMD in a throwaway view of the tree, an overlay
 # whose writes go to DIR/upper (the cached tree stays as it is; remove DIR).
