@@ -13,10 +13,24 @@ CC       := musl-gcc
 HOSTCC   ?= cc
 BIN      := $(BUILD)/vfio-early
 
-WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
-CFLAGS   ?= -Os
-BINDER_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
-LDFLAGS_STATIC := -static -Wl,--gc-sections -Wl,--build-id=none -s
+# Developer default: -Os, warnings are errors, a stripped binary without a
+# build-id. A packager who passes CFLAGS (in the environment or on the command
+# line, as dpkg-buildpackage and debhelper do) gets their CFLAGS, CPPFLAGS and
+# LDFLAGS as they are, no -Werror, no strip and a build-id (musl-gcc adds
+# none by itself): their tools strip and keep the debug symbols by build-id.
+# PACKAGER_FLAGS=yes|no forces either way.
+PACKAGER_FLAGS ?= $(if $(filter environment% command%,$(origin CFLAGS)),yes,no)
+ifeq ($(PACKAGER_FLAGS),yes)
+WERROR   ?=
+LDFLAGS_MODE ?= -Wl,--build-id
+else
+CFLAGS   := -Os
+WERROR   ?= -Werror
+LDFLAGS_MODE ?= -Wl,--build-id=none -s
+endif
+WARN     := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
+BINDER_CFLAGS := $(CPPFLAGS) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
+LDFLAGS_STATIC := -static -Wl,--gc-sections $(LDFLAGS_MODE) $(LDFLAGS)
 
 # Pure stages and their helpers: also built with the host compiler (glibc,
 # sanitizers) for unit tests, fuzzing and valgrind.
@@ -32,7 +46,7 @@ KMOD_SRCS := binder/modload.c binder/fnmatch.c
 SRCS      := $(PURE_SRCS) $(IO_SRCS) $(KMOD_SRCS)
 OBJS      := $(SRCS:binder/%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all deps check check-all unit bats lint sysfs-selftest install uninstall clean distclean
+.PHONY: all deps check check-all unit bats lint sysfs-selftest install uninstall install-hooks uninstall-hooks deb clean distclean
 all: $(BIN)
 
 # Parts add their own rules and append test targets to CHECK_EXTRA (run by
@@ -92,7 +106,17 @@ sysfs-selftest:
 check-all: $(BIN) unit sysfs-selftest bats lint $(CHECK_EXTRA)
 	@echo "make check: all passed"
 
-install: $(BIN)
+# Install: everything a host needs. The image generators look for their files
+# in fixed places, whatever PREFIX is (INITRAMFS_TOOLS_DIR, DRACUT_MODULES_DIR);
+# the hooks' shared lib goes to PKGDATADIR. The installed hooks get SBINDIR,
+# SYSCONFDIR and PKGDATADIR written in as their defaults. The config in
+# SYSCONFDIR is the commented example (binds nothing) and never overwrites
+# one that is there.
+INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
+DRACUT_MODULES_DIR  ?= /usr/lib/dracut/modules.d
+PKGDATADIR          ?= $(PREFIX)/share/vfio-early
+
+install: $(BIN) install-hooks
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/vfio-early
 	install -D -m 0644 conf/vfio-early.8 $(DESTDIR)$(MANDIR)/man8/vfio-early.8
 	install -D -m 0644 conf/vfio-early.conf.5 $(DESTDIR)$(MANDIR)/man5/vfio-early.conf.5
@@ -103,13 +127,47 @@ install: $(BIN)
 	else install -D -m 0644 conf/vfio-early.conf $(DESTDIR)$(SYSCONFDIR)/vfio-early.conf; fi
 	@for t in $(INSTALL_EXTRA); do $(MAKE) --no-print-directory $$t || exit 1; done
 
-uninstall:
+uninstall: uninstall-hooks
 	rm -f $(DESTDIR)$(SBINDIR)/vfio-early $(DESTDIR)$(MANDIR)/man8/vfio-early.8 \
 	      $(DESTDIR)$(MANDIR)/man5/vfio-early.conf.5 $(DESTDIR)$(DOCDIR)/vfio-early.conf.example \
 	      $(DESTDIR)$(DOCDIR)/check-json.md
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 	@echo "left $(DESTDIR)$(SYSCONFDIR)/vfio-early.conf in place (your config)"
 	@for t in $(UNINSTALL_EXTRA); do $(MAKE) --no-print-directory $$t || exit 1; done
+
+INSTALL_SED := sed -e 's|:=/usr/sbin/vfio-early}|:=$(SBINDIR)/vfio-early}|' \
+	-e 's|:-/usr/sbin/vfio-early}|:-$(SBINDIR)/vfio-early}|' \
+	-e 's|:=/etc/vfio-early.conf}|:=$(SYSCONFDIR)/vfio-early.conf}|' \
+	-e 's|:-/etc/vfio-early.conf}|:-$(SYSCONFDIR)/vfio-early.conf}|' \
+	-e 's|:=/usr/share/vfio-early/|:=$(PKGDATADIR)/|'
+
+# install_sed MODE SRC DST
+install_sed = mkdir -p $(dir $(3)) && $(INSTALL_SED) $(2) > $(3).tmp && chmod $(1) $(3).tmp && mv $(3).tmp $(3)
+
+# The initramfs-tools hook and init-top script, the dracut module and their
+# shared lib; no binary needed (the boot tests install these alone).
+install-hooks:
+	$(call install_sed,0644,hooks/vfio-early-image.sh,$(DESTDIR)$(PKGDATADIR)/vfio-early-image.sh)
+	$(call install_sed,0755,initramfs-tools/hooks/vfio-early,$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/vfio-early)
+	$(call install_sed,0755,initramfs-tools/scripts/init-top/00-vfio-early,$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/init-top/00-vfio-early)
+	$(call install_sed,0755,dracut/90vfio-early/module-setup.sh,$(DESTDIR)$(DRACUT_MODULES_DIR)/90vfio-early/module-setup.sh)
+	$(call install_sed,0755,dracut/90vfio-early/vfio-early-pre-udev.sh,$(DESTDIR)$(DRACUT_MODULES_DIR)/90vfio-early/vfio-early-pre-udev.sh)
+	@echo "installed the initramfs-tools and dracut integration; run update-initramfs -u or dracut -f to use it"
+
+uninstall-hooks:
+	rm -f $(DESTDIR)$(PKGDATADIR)/vfio-early-image.sh \
+	      $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/vfio-early \
+	      $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/init-top/00-vfio-early \
+	      $(DESTDIR)$(DRACUT_MODULES_DIR)/90vfio-early/module-setup.sh \
+	      $(DESTDIR)$(DRACUT_MODULES_DIR)/90vfio-early/vfio-early-pre-udev.sh
+	-rmdir $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DRACUT_MODULES_DIR)/90vfio-early 2>/dev/null
+	@echo "removed the initramfs-tools and dracut integration; rebuild your initramfs (update-initramfs -u or dracut -f)"
+
+# A Debian source and binary package of this tree, checked by lintian
+# (dist/deb.sh, debian/README.source): build/deb/. DEB_VERSION=V builds
+# version V (same upstream version) instead of debian/changelog's.
+deb: kmod-fetch
+	BUILD=$(BUILD) sh dist/deb.sh
 
 clean:
 	rm -rf $(BUILD)/obj $(BIN) $(BUILD)/test-unit

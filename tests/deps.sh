@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages a step needs; idempotent, quiet when all are
 # there. Groups: build (the binary), check (unit, bats, lint), boot (QEMU
-# boot tests and make demo), distro (the Debian 13 boot matrix), bench, fuzz.
+# boot tests and make demo), distro (the Debian 13 boot matrix), pkg (make
+# deb: debhelper, lintian), bench, fuzz.
 # usage: tests/deps.sh GROUP...
 set -eu
 
@@ -10,6 +11,8 @@ pkgs_check="bats jq strace shellcheck python3 valgrind cppcheck clang-tidy clang
 pkgs_boot="qemu-system-x86 linux-image-amd64 initramfs-tools dracut-core busybox-static cpio e2fsprogs kmod udev systemd zstd xz-utils jq"
 # The distro matrix: a Debian 13 userland made with debootstrap (tests/distro).
 pkgs_distro="debootstrap debian-archive-keyring util-linux"
+# make deb: debhelper builds the package, lintian checks it.
+pkgs_pkg="debhelper lintian dpkg-dev"
 pkgs_bench="driverctl valgrind strace util-linux hyperfine"
 # libclang-rt-dev follows the release's default clang (14 on Debian 12, 19 on
 # Debian 13): no versioned name.
@@ -22,9 +25,10 @@ for g in "$@"; do
 	check) want="$want $pkgs_check" ;;
 	boot) want="$want $pkgs_boot" ;;
 	distro) want="$want $pkgs_distro" ;;
+	pkg) want="$want $pkgs_pkg" ;;
 	bench) want="$want $pkgs_bench" ;;
 	fuzz) want="$want $pkgs_fuzz" ;;
-	*) echo "deps.sh: unknown group '$g' (build check boot distro bench fuzz)" >&2; exit 100 ;;
+	*) echo "deps.sh: unknown group '$g' (build check boot distro pkg bench fuzz)" >&2; exit 100 ;;
 	esac
 done
 

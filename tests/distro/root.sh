@@ -10,8 +10,10 @@
 # Inside, /proc is the tree's own, /dev and /sys (read-only) are the host's,
 # and the repository is bound at its own absolute path, so paths under it mean
 # the same inside and out. Nothing is installed on the host (debootstrap aside)
-# and nothing outside build/distro is written.
-# Environment: DISTRO_DIR (build/distro), DISTRO_MIRROR (deb.debian.org).
+# and nothing outside build/distro (or DISTRO_OVERLAY) is written.
+# Environment: DISTRO_DIR (build/distro), DISTRO_MIRROR (deb.debian.org),
+# DISTRO_OVERLAY=DIR: run CMD in a throwaway view of the tree, an overlay
+# whose writes go to DIR/upper (the cached tree stays as it is; remove DIR).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +23,8 @@ shift
 base=${DISTRO_DIR:-$repo/build/distro}
 root=$base/$suite
 mirror=${DISTRO_MIRROR:-http://deb.debian.org/debian}
+# in_root's overlay: set for `run` only (never while making the tree).
+overlay=
 
 die() { printf 'distro/root.sh: %s\n' "$*" >&2; exit 1; }
 
@@ -39,12 +43,20 @@ initramfs-tools gzip"
 pkgs_key=$(printf '%s\n' $PKGS | LC_ALL=C sort -u | tr '\n' ' ')
 
 # in_root CMD...: private mount namespace, mounts, chroot. The mounts vanish
-# with the namespace (no umount to forget on failure).
+# with the namespace (no umount to forget on failure). With DISTRO_OVERLAY,
+# the chroot is an overlay on the tree (lower, never written) whose changes
+# go to DISTRO_OVERLAY/upper: they last from one call to the next until the
+# caller removes that directory.
 in_root() {
 	# shellcheck disable=SC2016 # the script's own variables
 	unshare --mount --propagation private -- sh -eu -c '
-		root=$1 repo=$2
-		shift 2
+		root=$1 repo=$2 ov=$3
+		shift 3
+		if [ -n "$ov" ]; then
+			mkdir -p "$ov/upper" "$ov/work" "$ov/merged"
+			mount -t overlay overlay -o "lowerdir=$root,upperdir=$ov/upper,workdir=$ov/work" "$ov/merged"
+			root=$ov/merged
+		fi
 		mount -t proc proc "$root/proc"
 		mount --rbind /dev "$root/dev"
 		mount -t sysfs -o ro sysfs "$root/sys" 2>/dev/null || mount --rbind -o ro /sys "$root/sys"
@@ -52,7 +64,7 @@ in_root() {
 		mount --bind "$repo" "$root$repo"
 		cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || :
 		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			HOME=/root LANG=C.UTF-8 TERM=dumb "$@"' sh "$root" "$repo" "$@"
+			HOME=/root LANG=C.UTF-8 TERM=dumb "$@"' sh "$root" "$repo" "$overlay" "$@"
 }
 
 ensure_tree() {
@@ -93,6 +105,8 @@ case ${1:-} in
 run)
 	shift
 	[ $# -gt 0 ] || die "run: no command"
+	overlay=${DISTRO_OVERLAY:-}
+	case $overlay in '' | /*) ;; *) overlay=$(pwd)/$overlay ;; esac
 	in_root "$@"
 	;;
 *) die "unknown action '$1' (run)" ;;
