@@ -164,10 +164,10 @@ uninstall-hooks:
 	@echo "removed the initramfs-tools and dracut integration; rebuild your initramfs (update-initramfs -u or dracut -f)"
 
 # A Debian source and binary package of this tree, checked by lintian
-# (dist/deb.sh, debian/README.source): build/deb/. DEB_VERSION=V builds
+# (debian/build-deb.sh, debian/README.source): build/deb/. DEB_VERSION=V builds
 # version V (same upstream version) instead of debian/changelog's.
 deb: kmod-fetch
-	BUILD=$(BUILD) sh dist/deb.sh
+	BUILD=$(BUILD) sh debian/build-deb.sh
 
 clean:
 	rm -rf $(BUILD)/obj $(BIN) $(BUILD)/test-unit

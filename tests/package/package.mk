@@ -13,5 +13,5 @@ package-check: $(BIN) kmod-fetch
 	BUILD=$(BUILD) $(if $(PKG_SUITES),PKG_SUITES="$(PKG_SUITES)") sh tests/package/run.sh
 
 package-lint:
-	shellcheck -s sh tests/package/run.sh dist/deb.sh debian/postinst
+	shellcheck -s sh tests/package/run.sh debian/build-deb.sh debian/postinst
 	shellcheck -x tests/package/in-tree.sh

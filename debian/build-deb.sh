@@ -22,7 +22,7 @@ case $build in /*) ;; *) build=$src/$build ;; esac
 out=${DEB_OUT:-$build/deb}
 case $out in /*) ;; *) out=$src/$out ;; esac
 
-die() { printf 'deb.sh: %s\n' "$*" >&2; exit 1; }
+die() { printf 'build-deb.sh: %s\n' "$*" >&2; exit 1; }
 now() { date +%s; }
 
 for t in dpkg-buildpackage dpkg-source dpkg-parsechangelog dh xz tar sha256sum; do
