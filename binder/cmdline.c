@@ -27,12 +27,14 @@ static void add_binds(const char *list, struct config *cfg, struct cmdline *ret)
 
 	for (char *a = strtok_r(dup, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
 		struct selector sel = { 0 };
-		bool slot;
-		if (pci_addr_parse(a, &sel.addr, &slot) < 0 || strlen(a) > 16) {
-			sl_addf(&ret->warnings, "vfio-early.bind: '%.32s' is not a PCI address (expected 0000:01:00.0, 01:00.0 or slot 01:00); ignored", a);
+		const char *why = "";
+		if (strlen(a) > 80 || selector_parse_location(a, &sel, &why) <= 0) {
+			sl_addf(&ret->warnings,
+				"vfio-early.bind: '%.32s' is not a PCI address or device (expected 0000:01:00.0, 01:00.0, slot 01:00, slot=NAME, path=P or "
+				"serial=S); ignored",
+				a);
 			continue;
 		}
-		sel.kind = slot ? SEL_SLOT : SEL_ADDR;
 		(void)config_add_rule(cfg, RULE_BIND, 0, &sel);
 		ret->nbind++;
 	}

@@ -120,29 +120,165 @@ static int parse_id(struct pctx *p, const char *tok, const char *key, const char
 	return 1;
 }
 
+static bool hex_n(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (hexval(s[i]) < 0)
+			return false;
+	return true;
+}
+
+int pci_path_canon(const char *in, char *buf, size_t size)
+{
+	struct strbuf sb = { 0 };
+	const char *p = in;
+	unsigned level = 0;
+	int r = 0;
+
+	while (*p && r == 0) {
+		size_t n = strcspn(p, "/");
+		char el[16];
+		struct pci_addr a;
+		bool whole = false;
+		if (n == 0 || n >= sizeof(el) || ++level > 8) {
+			r = -EINVAL;
+			break;
+		}
+		memcpy(el, p, n);
+		el[n] = '\0';
+		if (level == 1) {
+			if (pci_addr_parse(el, &a, &whole) < 0)
+				r = -EINVAL;
+			else if (a.domain)
+				sb_printf(&sb, "%04x:%02x:%02x", (unsigned)a.domain, a.bus, a.slot);
+			else
+				sb_printf(&sb, "%02x:%02x", a.bus, a.slot);
+		} else {
+			/* DD or DD.F below a bridge */
+			uint32_t dev, fn = 0;
+			whole = n == 2;
+			if ((n != 2 && n != 4) || !hex_n(el, 2) || parse_hex(el, 2, 2, &dev) < 0 || dev > 0x1f ||
+			    (n == 4 && (el[2] != '.' || el[3] < '0' || el[3] > '7')))
+				r = -EINVAL;
+			else {
+				fn = n == 4 ? (uint32_t)(el[3] - '0') : 0;
+				a.func = (uint8_t)fn;
+				sb_printf(&sb, "/%02x", (unsigned)dev);
+			}
+		}
+		if (r == 0 && !whole)
+			sb_printf(&sb, ".%x", a.func);
+		p += n;
+		if (*p == '/') {
+			p++;
+			if (whole || !*p)
+				r = -EINVAL; /* only the last element may name a whole card */
+		}
+	}
+	if (r == 0 && (!sb.len || sb.len >= size))
+		r = -EINVAL;
+	if (r == 0)
+		memcpy(buf, sb.s, sb.len + 1);
+	sb_free(&sb);
+	return r;
+}
+
+/* 16 hex digits, any '-' or ':' between them ignored (lspci prints
+ * 00-11-22-ff-ff-33-44-55). */
+static int parse_serial(const char *s, uint64_t *ret)
+{
+	uint64_t v = 0;
+	unsigned n = 0;
+
+	for (; *s; s++) {
+		if (*s == '-' || *s == ':')
+			continue;
+		if (hexval(*s) < 0 || ++n > 16)
+			return -EINVAL;
+		v = v << 4 | (unsigned)hexval(*s);
+	}
+	if (n != 16)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static bool slot_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= SEL_NAME_MAX || streq(s, ".") || streq(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("_.+-", *s)))
+			return false;
+	return true;
+}
+
+int selector_parse_location(const char *tok, struct selector *sel, const char **why)
+{
+	bool slot;
+
+	if (startswith(tok, "slot=")) {
+		*why = "expected slot=NAME, the name of a physical slot as in /sys/bus/pci/slots/ (letters, digits, _ . + -)";
+		if (!slot_name_ok(tok + 5))
+			return -EINVAL;
+		sel->kind = SEL_PHYSLOT;
+		strcpy(sel->name, tok + 5);
+		return 1;
+	}
+	if (startswith(tok, "path=")) {
+		*why = "expected path=[DDDD:]BB:DD.F/DD.F/... from the root bus down, the last element DD.F or DD (the whole card), e.g. path=00:01.1/00";
+		if (pci_path_canon(tok + 5, sel->name, sizeof(sel->name)) < 0)
+			return -EINVAL;
+		sel->kind = SEL_PATH;
+		return 1;
+	}
+	if (startswith(tok, "serial=")) {
+		*why = "expected serial= and the PCIe Device Serial Number's 16 hex digits, e.g. serial=00-11-22-ff-ff-33-44-55 (lspci -vv)";
+		if (parse_serial(tok + 7, &sel->serial) < 0)
+			return -EINVAL;
+		sel->kind = SEL_SERIAL;
+		return 1;
+	}
+	if (strchr(tok, '='))
+		return 0;
+	*why = "not a PCI address; expected DDDD:BB:SS.F, BB:SS.F or a slot BB:SS (hex, slot <= 1f, function 0-7), e.g. 0000:01:00.0";
+	if (pci_addr_parse(tok, &sel->addr, &slot) < 0)
+		return -EINVAL;
+	sel->kind = slot ? SEL_SLOT : SEL_ADDR;
+	return 1;
+}
+
 static int parse_selector_token(struct pctx *p, const char *tok, struct selector *sel, bool *has_addr)
 {
+	struct selector loc = { 0 };
+	const char *why = "";
 	char b[48];
-	bool slot;
+	int r;
 
 	if (startswith(tok, "id="))
 		return parse_id(p, tok, "id=", "vendor:device id", "id=10de:2204", &sel->has_id, &sel->vendor, &sel->device);
 	if (startswith(tok, "subsystem="))
 		return parse_id(p, tok, "subsystem=", "subsystem id", "subsystem=1458:403b", &sel->has_sub, &sel->sub_vendor, &sel->sub_device);
-	if (strchr(tok, '=') || streq(tok, "strict") || streq(tok, "allow-boot-vga") || streq(tok, "host"))
+	if (streq(tok, "strict") || streq(tok, "allow-boot-vga") || streq(tok, "host"))
 		return 0; /* an option, for the caller */
-	if (*has_addr && !strchr(tok, ':'))
-		return 0; /* an unknown option word, reported by the caller */
+	if (*has_addr && !strchr(tok, ':') && !startswith(tok, "slot=") && !startswith(tok, "path=") && !startswith(tok, "serial="))
+		return 0; /* an option or an unknown word, reported by the caller */
+	r = selector_parse_location(tok, &loc, &why);
+	if (r == 0)
+		return 0; /* KEY=VALUE: an option, for the caller */
 	if (*has_addr) {
-		perr(p, "'%s': a rule takes one address; write one rule per device", shown(tok, b));
+		perr(p, "'%s': a rule takes one address (or one slot=, path=, serial=); write one rule per device", shown(tok, b));
 		return -EINVAL;
 	}
-	if (pci_addr_parse(tok, &sel->addr, &slot) < 0) {
-		perr(p, "'%s': not a PCI address; expected DDDD:BB:SS.F, BB:SS.F or a slot BB:SS (hex, slot <= 1f, function 0-7), e.g. 0000:01:00.0",
-		     shown(tok, b));
+	if (r < 0) {
+		perr(p, "'%s': %s", shown(tok, b), why);
 		return -EINVAL;
 	}
-	sel->kind = slot ? SEL_SLOT : SEL_ADDR;
+	sel->kind = loc.kind;
+	sel->addr = loc.addr;
+	sel->serial = loc.serial;
+	memcpy(sel->name, loc.name, sizeof(sel->name));
 	*has_addr = true;
 	return 1;
 }
@@ -167,7 +303,7 @@ static int parse_selector(struct pctx *p, char **tok, int ntok, struct selector 
 		return -1;
 	}
 	if (!has_addr && !sel->has_id) {
-		perr(p, "'%s' needs a device: an address (0000:01:00.0, 01:00.0, slot 01:00) and/or id=VVVV:DDDD", tok[0]);
+		perr(p, "'%s' needs a device: an address (0000:01:00.0, 01:00.0, slot 01:00), slot=NAME, path=P or serial=S, and/or id=VVVV:DDDD", tok[0]);
 		return -1;
 	}
 	if (!has_addr)

@@ -5,15 +5,22 @@
 
 enum sel_kind {
 	SEL_ADDR, /* one function, optionally with expected ids */
-	SEL_SLOT, /* every function of a slot */
+	SEL_SLOT, /* every function of a slot (bus address BB:SS) */
 	SEL_ID, /* every device with these ids */
+	SEL_PHYSLOT, /* slot=NAME: every function of the card in that physical slot */
+	SEL_PATH, /* path=P: by the device numbers from the root bus down */
+	SEL_SERIAL, /* serial=S: every function of the card with that PCIe DSN */
 };
+
+#define SEL_NAME_MAX 64
 
 struct selector {
 	enum sel_kind kind;
 	struct pci_addr addr;
 	bool has_id, has_sub;
 	uint16_t vendor, device, sub_vendor, sub_device;
+	char name[SEL_NAME_MAX]; /* SEL_PHYSLOT: the slot's name; SEL_PATH: canonical path */
+	uint64_t serial; /* SEL_SERIAL */
 };
 
 enum rule_kind { RULE_BIND, RULE_PROTECT, RULE_SRIOV };
@@ -63,6 +70,16 @@ struct rule *config_add_rule(struct config *c, enum rule_kind kind, unsigned lin
 void config_add_bind(struct config *c, unsigned line, const struct pci_addr *a);
 bool rule_vf_to_vfio(const struct rule *r, unsigned vf);
 bool selector_is_address(const struct selector *s);
+/* Where a selector points, from one word: an address (function or slot),
+ * slot=NAME, path=P or serial=S. 1: parsed into sel (kind and location);
+ * 0: not such a word; -EINVAL: such a word, but malformed (*why says how).
+ * The grammar is in vfio-early.conf(5). */
+int selector_parse_location(const char *tok, struct selector *sel, const char **why);
+/* A device path in canonical form: "[DDDD:]BB:DD.F" on the root bus, then
+ * "/DD.F" per bridge level down; the domain only when not 0000; lower-case.
+ * The last element may omit ".F" (every function of that card). Returns 0
+ * and the canonical form in buf, or -EINVAL. */
+int pci_path_canon(const char *in, char *buf, size_t size);
 bool config_has_sriov(const struct config *cfg);
 /* True when every rule that selects devices names an address. */
 bool config_address_only(const struct config *cfg);

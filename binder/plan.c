@@ -74,12 +74,25 @@ static bool ids_match(const struct selector *s, const struct pci_dev *d)
 	return true;
 }
 
+/* want: a canonical path (pci_path_canon); its last element without ".F"
+ * matches every function of that card. */
+static bool path_matches(const char *want, const char *have)
+{
+	size_t n = strlen(want);
+	if (!have[0] || strncmp(want, have, n))
+		return false;
+	return have[n] == '\0' || (have[n] == '.' && !strchr(have + n, '/') && !strchr(want + (n > 2 ? n - 3 : 0), '.'));
+}
+
 bool selector_addr_matches(const struct selector *s, const struct pci_dev *d)
 {
 	switch (s->kind) {
 	case SEL_ADDR: return pci_addr_eq(&s->addr, &d->addr);
 	case SEL_SLOT: return pci_same_slot(&s->addr, &d->addr);
 	case SEL_ID: return true;
+	case SEL_PHYSLOT: return d->physslot[0] && streq(d->physslot, s->name);
+	case SEL_PATH: return path_matches(s->name, d->path);
+	case SEL_SERIAL: return d->has_dsn && d->dsn == s->serial;
 	}
 	return false;
 }
@@ -95,7 +108,13 @@ static void sel_describe(const struct selector *s, char *buf, size_t size)
 	int n = 0;
 
 	pci_addr_fmt(&s->addr, a);
-	if (s->kind == SEL_ADDR)
+	if (s->kind == SEL_PHYSLOT)
+		n = snprintf(buf, size, "slot=%s", s->name);
+	else if (s->kind == SEL_PATH)
+		n = snprintf(buf, size, "path=%s", s->name);
+	else if (s->kind == SEL_SERIAL)
+		n = snprintf(buf, size, "serial=%016llx", (unsigned long long)s->serial);
+	else if (s->kind == SEL_ADDR)
 		n = snprintf(buf, size, "%s", a);
 	else if (s->kind == SEL_SLOT)
 		n = snprintf(buf, size, "slot %.*s", (int)strlen(a) - 2, a);
@@ -134,9 +153,11 @@ static void closest(const struct devtab *t, const struct selector *s, struct str
 			bool near;
 			if (s->has_id)
 				near = pass == 0 ? d->vendor == s->vendor && d->device == s->device : s->kind == SEL_ID && d->vendor == s->vendor;
-			else
+			else if (selector_is_address(s))
 				near = pass == 0 ? d->addr.domain == s->addr.domain && d->addr.bus == s->addr.bus
 						 : d->addr.slot == s->addr.slot && d->addr.func == s->addr.func;
+			else
+				near = false; /* slot=, path=, serial=: vfio-early list shows them all */
 			if (near && !pci_class_is_bridge(d->class))
 				sb_printf(sb, "%s%s (%04x:%04x, %s)", n++ ? ", " : "; closest: ", d->name, d->vendor, d->device, pci_class_noun(d->class));
 		}
@@ -174,6 +195,23 @@ static void hint_several(const struct config *cfg, const struct devtab *t, const
 	sb_free(&list);
 }
 
+/* A selector naming a whole card: a bus slot, slot=, serial=, or a path=
+ * whose last element has no function. Its id= and subsystem= are the
+ * card's: those of its function 0. */
+static bool card_level(const struct selector *s)
+{
+	const char *last = strrchr(s->name, '/');
+	return s->kind == SEL_SLOT || s->kind == SEL_PHYSLOT || s->kind == SEL_SERIAL || (s->kind == SEL_PATH && !strchr(last ? last : s->name, '.'));
+}
+
+static const struct pci_dev *card_head(const struct devtab *t, const struct pci_dev *d)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].addr.func == 0 && pci_same_slot(&t->v[i].addr, &d->addr))
+			return &t->v[i];
+	return d;
+}
+
 static void select_devices(const struct config *cfg, const struct devtab *t, struct selection *sel, struct plan *p)
 {
 	for (size_t k = 0; k < cfg->n; k++) {
@@ -188,7 +226,7 @@ static void select_devices(const struct config *cfg, const struct devtab *t, str
 			const struct pci_dev *d = &t->v[i];
 			if (!selector_addr_matches(&r->sel, d))
 				continue;
-			if (!ids_match(&r->sel, d)) {
+			if (!ids_match(&r->sel, card_level(&r->sel) ? card_head(t, d) : d)) {
 				if (r->sel.kind != SEL_ID && r->kind == RULE_BIND) {
 					sel[i].mismatch = r;
 					hits++;
@@ -229,28 +267,38 @@ static bool in_plan(const struct plan *p, size_t idx)
 	return false;
 }
 
-/* A device named by its address whose card has functions in groups nothing
- * selects (a GPU's HDA in a group of its own): they stay with the host. */
+/* A card named by one function's address whose other functions sit in
+ * groups nothing selects (a GPU's HDA in a group of its own): they stay with
+ * the host. Once per card, listing what its slot selector would take. */
 static void hint_slot_functions(const struct devtab *t, const struct selection *sel, struct plan *p)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const struct pci_dev *d = &t->v[i];
+		struct strbuf left = { 0 }, all = { 0 };
+		bool first = true;
 		if (!sel[i].rule || sel[i].rule->sel.kind != SEL_ADDR || d->is_vf || d->virtual_vf)
 			continue;
-		for (size_t j = 0; j < t->n; j++) {
+		for (size_t j = 0; j < i && first; j++) /* an earlier named function of this card spoke for it */
+			first = !(sel[j].rule && sel[j].rule->sel.kind == SEL_ADDR && pci_same_slot(&t->v[j].addr, &d->addr));
+		for (size_t j = 0; first && j < t->n; j++) {
 			const struct pci_dev *f = &t->v[j];
-			char *remedy;
-			if (j == i || !pci_same_slot(&f->addr, &d->addr) || f->is_vf || pci_class_is_bridge(f->class) ||
-			    (f->group == d->group && f->group >= 0) || in_plan(p, j))
+			if (!pci_same_slot(&f->addr, &d->addr) || f->is_vf || pci_class_is_bridge(f->class))
 				continue;
-			remedy = xasprintf(
-				"to pass the whole card, name its slot: 'bind %04x:%02x:%02x' (each function's IOMMU group is then judged on its own)",
-				(unsigned)d->addr.domain, d->addr.bus, d->addr.slot);
+			sb_printf(&all, "%s%s (%s)", all.len ? ", " : "", f->name, pci_class_noun(f->class));
+			if (j != i && !in_plan(p, j))
+				sb_printf(&left, "%s%s (%s, %s, IOMMU group %d)", left.len ? ", " : "", f->name, pci_class_noun(f->class),
+					  f->driver[0] ? f->driver : "no driver", f->group);
+		}
+		if (left.len) {
+			char *remedy = xasprintf("to pass the whole card, name its slot: 'bind %04x:%02x:%02x'; it takes every function of it: %s. "
+						 "On an APU or a chipset those are the host's own devices: name only what you mean",
+						 (unsigned)d->addr.domain, d->addr.bus, d->addr.slot, all.s);
 			findings_add(&p->findings, SEV_INFO, "slot-function-elsewhere", d->name, remedy,
-				     "%s (%s, %s), another function of %s's card, is in IOMMU group %d, which no rule selects: it stays with the host", f->name,
-				     pci_class_noun(f->class), f->driver[0] ? f->driver : "no driver", d->name, f->group);
+				     "%s's card has other functions in IOMMU groups no rule selects; they stay with the host: %s", d->name, left.s);
 			free(remedy);
 		}
+		sb_free(&left);
+		sb_free(&all);
 	}
 }
 
@@ -310,9 +358,16 @@ const struct refusal *plan_refusal(const struct plan_group *g, size_t idx)
 	return NULL;
 }
 
-/* Another function of a selected device's card: same domain, bus, slot. */
+/* Another function of a selected device's card (same domain, bus, slot)
+ * comes along unnamed, except storage and network functions: on chipsets a
+ * USB and a SATA controller are two functions of one device, and a dual-port
+ * NIC's other port may be the host's. */
 static bool of_selected_card(const struct devtab *t, const struct plan_group *g, const struct pci_dev *d)
 {
+	uint32_t base = d->class >> 16;
+
+	if (base == 0x01 || base == 0x02)
+		return false;
 	for (size_t k = 0; k < g->n; k++)
 		if (g->devs[k].selected && pci_same_slot(&t->v[g->devs[k].idx].addr, &d->addr))
 			return true;

@@ -47,7 +47,7 @@ void plan_sriov(const struct config *cfg, const struct devtab *t, const struct p
 			struct sriov_pf *x;
 			if (d->is_vf || !selector_matches(&r->sel, d))
 				continue;
-			if (d->sriov_total < 0 && r->sel.kind == SEL_ID)
+			if (d->sriov_total < 0 && r->sel.kind != SEL_ADDR)
 				continue;
 			hits++;
 			GROW(sp->v, sp->cap, sp->n);

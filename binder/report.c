@@ -215,7 +215,7 @@ static const char *dev_reason(const struct run *r, const struct plan_group *g, c
 		else if (pci_class_is_bridge(r->t.v[pd->idx].class))
 			(void)snprintf(buf, size, "bridge: stays as it is");
 		else
-			(void)snprintf(buf, size, "in the same IOMMU group, the selected card's");
+			(void)snprintf(buf, size, "another function of the selected card");
 		return buf;
 	case DA_ALREADY: return "already on vfio-pci";
 	case DA_SKIP_BRIDGE: return "bridge: stays as it is";

@@ -100,6 +100,8 @@ static int scan(struct run *r)
 	if (e < 0)
 		sl_addf(&r->notes, "%s/sys/bus/pci/devices: cannot read (%s); is sysfs mounted?", streq(r->sysroot_path, "/") ? "" : r->sysroot_path,
 			strerror(-e));
+	else
+		scan_selector_facts(&r->sr, &r->cfg, &r->t, &r->notes);
 	return e;
 }
 
@@ -216,7 +218,8 @@ int run_check(struct run *r, bool json)
 			sriov_plan_free(&r->sp);
 			plan_free(&r->plan);
 			devtab_free(&r->t);
-			(void)scan_full(&r->sr, config_has_sriov(&r->cfg), &r->t);
+			if (scan_full(&r->sr, config_has_sriov(&r->cfg), &r->t) == 0)
+				scan_selector_facts(&r->sr, &r->cfg, &r->t, &r->notes);
 			plan_all(r);
 		}
 	}
@@ -333,6 +336,7 @@ int run_status(struct run *r, bool json)
 		fprintf(stderr, "vfio-early: cannot read %s/sys/bus/pci/devices\n", r->sysroot_path);
 		return EXIT_SYSTEM;
 	}
+	scan_selector_facts(&r->sr, &r->cfg, &r->t, &r->notes);
 	if (!r->cfg.errors.n)
 		plan_all(r);
 	int s = status_show(r, json);

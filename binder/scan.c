@@ -2,10 +2,12 @@
 #include "scan.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 static int parse_idpair(const char *s, uint16_t *a, uint16_t *b)
 {
@@ -413,4 +415,109 @@ int scan_targets(const struct sysroot *sr, const struct config *cfg, bool slots,
 	if (t->n) /* qsort(NULL, 0, ...) is undefined (UBSan) */
 		qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
 	return 0;
+}
+
+/* "../../../devices/pci0000:00/0000:00:01.1/0000:02:00.0" -> "00:01.1/00.0":
+ * the device numbers from the root bus down (pci_path_canon's form). */
+static void read_path(const struct sysroot *sr, struct pci_dev *d)
+{
+	char link[SR_PATH_MAX], raw[96] = "";
+	const char *p;
+	size_t n = 0;
+
+	if (sr_readlink(sr, pci_path(link, "devices", d->name, ""), link, sizeof(link)) < 0 || !(p = strstr(link, "/pci")))
+		return;
+	p = strchr(p + 1, '/');
+	while (p && *p == '/' && n + 16 < sizeof(raw)) {
+		struct pci_addr a;
+		char el[PCI_ADDR_MAX];
+		copy_until(el, sizeof(el), p + 1, '/');
+		if (pci_addr_parse(el, &a, NULL) < 0)
+			return; /* not the layout the kernel makes: unknown */
+		n += (size_t)(n		 ? snprintf(raw + n, sizeof(raw) - n, "/%02x.%x", a.slot, a.func)
+			      : a.domain ? snprintf(raw, sizeof(raw), "%04x:%02x:%02x.%x", (unsigned)a.domain, a.bus, a.slot, a.func)
+					 : snprintf(raw, sizeof(raw), "%02x:%02x.%x", a.bus, a.slot, a.func));
+		p = strchr(p + 1, '/');
+	}
+	if (pci_path_canon(raw, d->path, sizeof(d->path)) < 0)
+		d->path[0] = '\0';
+}
+
+/* PCIe extended capability 0x0003 in config space. Unprivileged readers
+ * see 64 bytes of it: false then, and *short_read set. */
+static bool read_dsn(const struct sysroot *sr, const struct pci_dev *d, uint64_t *ret, bool *short_read)
+{
+	char p[SR_PATH_MAX];
+	unsigned char cfg[4096];
+	int fd = sr_open(sr, pci_path(p, "devices", d->name, "config"), O_RDONLY);
+	ssize_t n;
+	unsigned off = 0x100;
+
+	if (fd < 0)
+		return false;
+	n = pread(fd, cfg, sizeof(cfg), 0);
+	(void)close(fd);
+	if (n < 0x108) {
+		*short_read |= n == 64 && geteuid() != 0; /* what sysfs shows the unprivileged */
+		return false;
+	}
+	for (int hops = 0; hops < 64 && off >= 0x100 && off + 12 <= (unsigned)n; hops++) {
+		uint32_t h = (uint32_t)cfg[off] | (uint32_t)cfg[off + 1] << 8 | (uint32_t)cfg[off + 2] << 16 | (uint32_t)cfg[off + 3] << 24;
+		if (h == 0 || h == 0xffffffffu)
+			return false;
+		if ((h & 0xffff) == 0x0003) {
+			uint64_t lo = 0, hi = 0;
+			for (int i = 3; i >= 0; i--) {
+				lo = lo << 8 | cfg[off + 4 + (unsigned)i];
+				hi = hi << 8 | cfg[off + 8 + (unsigned)i];
+			}
+			*ret = hi << 32 | lo;
+			return true;
+		}
+		off = (h >> 20) & 0xffc;
+	}
+	return false;
+}
+
+void scan_selector_facts(const struct sysroot *sr, const struct config *cfg, struct devtab *t, struct strlist *notes)
+{
+	bool physslot = false, path = false, serial = false, short_read = false;
+	DIR *dir;
+	struct dirent *e;
+
+	for (size_t i = 0; i < cfg->n; i++) {
+		physslot |= cfg->rules[i].sel.kind == SEL_PHYSLOT;
+		path |= cfg->rules[i].sel.kind == SEL_PATH;
+		serial |= cfg->rules[i].sel.kind == SEL_SERIAL;
+	}
+	if (physslot && (dir = sr_opendir(sr, "sys/bus/pci/slots"))) {
+		while ((e = readdir(dir))) {
+			char addr[32];
+			struct pci_addr a;
+			bool whole;
+			if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof(t->v[0].physslot) ||
+			    sr_readf(sr, addr, sizeof(addr), "sys/bus/pci/slots/%s/address", e->d_name) <= 0 || pci_addr_parse(addr, &a, &whole) < 0 || !whole)
+				continue; /* an empty hotplug slot has no address */
+			for (size_t i = 0; i < t->n; i++)
+				if (pci_same_slot(&t->v[i].addr, &a))
+					memcpy(t->v[i].physslot, e->d_name, strlen(e->d_name) + 1); /* length checked above */
+		}
+		(void)closedir(dir);
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		if (path)
+			read_path(sr, &t->v[i]);
+		if (serial)
+			t->v[i].has_dsn = read_dsn(sr, &t->v[i], &t->v[i].dsn, &short_read);
+	}
+	/* serial= names the card: functions without a DSN of their own take
+	 * function 0's. */
+	for (size_t i = 0; serial && i < t->n; i++)
+		for (size_t j = 0; !t->v[i].has_dsn && j < t->n; j++)
+			if (t->v[j].has_dsn && t->v[j].addr.func == 0 && pci_same_slot(&t->v[i].addr, &t->v[j].addr)) {
+				t->v[i].has_dsn = true;
+				t->v[i].dsn = t->v[j].dsn;
+			}
+	if (short_read)
+		sl_addf(notes, "serial=: the Device Serial Numbers are in PCI config space beyond the first 64 bytes, which only root can read; run as root");
 }

@@ -19,3 +19,7 @@ void scan_add(const struct sysroot *sr, struct devtab *t, const struct pci_addr 
 /* Reads one device (used by scan and by apply's re-verification). */
 int scan_one(const struct sysroot *sr, const struct pci_addr *a, bool sriov, struct pci_dev *ret);
 int scan_driver(const struct sysroot *sr, const char *name, char *buf, size_t size);
+/* What slot=, path= and serial= rules select by, read for every device in
+ * t, and only when cfg has such a rule: physical slot names, device paths,
+ * PCIe Device Serial Numbers (root only: a note when they are hidden). */
+void scan_selector_facts(const struct sysroot *sr, const struct config *cfg, struct devtab *t, struct strlist *notes);

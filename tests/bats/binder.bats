@@ -31,7 +31,7 @@ jq_() { jq -r "$1" <<<"$JSON"; }
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"IOMMU: on"* ]]
 	echo "$output" | grep -E '^12 +0000:01:00\.0 +10de:2204 +1458:403b +030000 +nouveau +bind +selected'
-	echo "$output" | grep -E '^12 +0000:01:00\.1 +10de:1aef .* snd_hda_intel +bind +in the same IOMMU group'
+	echo "$output" | grep -E '^12 +0000:01:00\.1 +10de:1aef .* snd_hda_intel +bind +another function of the selected card'
 	[[ "$output" == *"1 group(s) would be bound, 0 already bound, 0 refused."* ]]
 }
 

@@ -486,7 +486,8 @@ mkimg() {
 		grep -q "| \`$c\` |" "$doc" || { echo "code $c not in $doc"; false; }
 	done
 	# and the list above is the binary's list: no code unaccounted for
-	src=$(grep -ho 'findings_add(out, SEV_[A-Z]*, "[a-z-]*"' "$TESTS_DIR"/../binder/doctor.c | sed 's/.*"\(.*\)"/\1/' | sort -u)
+	# (calls wrap across lines: read the file as one line)
+	src=$(tr -s '\n\t' '  ' <"$TESTS_DIR"/../binder/doctor.c | grep -o 'findings_add( *out, *SEV_[A-Z]*, *"[a-z-]*"' | sed 's/.*"\(.*\)"/\1/' | sort -u)
 	[ "$src" = "$(tr ' ' '\n' <<<"$DOCTOR_CODES" | tr -s '\n' | sort -u)" ]
 	for f in iommu_vendor iommu_units interrupt_remapping iommu_passthrough kernel_cmdline vfio_modules initramfs framebuffers reset_method driver_builtin snippets; do
 		grep -q "\`$f\`" "$doc" || { echo "field $f not in $doc"; false; }
