@@ -1,6 +1,8 @@
 #include "cmdline.h"
 #include "t.h"
 
+#include <errno.h>
+
 static struct config cfg;
 
 static size_t parse(const char *text)
@@ -152,10 +154,61 @@ static void errors(void)
 	CHECK(cfg.errors.n && !strchr(cfg.errors.v[0], '\x1b'));
 }
 
+static void paths(void)
+{
+	static const struct {
+		const char *in, *out;
+	} ok[] = {
+		{ "00:01.1/00.0", "00:01.1/00.0" },
+		{ "0000:00:01.1/00", "00:01.1/00" },
+		{ "0001:40:1C.4/00.1/1f.7", "0001:40:1c.4/00.1/1f.7" },
+		{ "00:02", "00:02" },
+		{ "00:1c.0/00.0/00.0/00.0/00.0/00.0/00.0/05", "00:1c.0/00.0/00.0/00.0/00.0/00.0/00.0/05" },
+	};
+	static const char *const bad[] = {
+		"",
+		"/",
+		"00:01.1/",
+		"00:01.1//00",
+		"00:01/00.0",
+		"00:01.1/20.0",
+		"00:01.1/00.8",
+		"00:01.1/0.0",
+		"00:01.1/000",
+		"00:01.1/00.0x",
+		"01.1/00",
+		"00:01.1/00.0/00.0/00.0/00.0/00.0/00.0/00.0/00",
+		"../00:01.1",
+	};
+	char buf[SEL_NAME_MAX];
+
+	t_name = "path= canonical form";
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
+		CHECK(pci_path_canon(ok[i].in, buf, sizeof(buf)) == 0);
+		CHECK_STR(buf, ok[i].out);
+	}
+	t_name = "path= refused";
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		CHECK(pci_path_canon(bad[i], buf, sizeof(buf)) == -EINVAL);
+	t_name = "slot=, path=, serial= rules";
+	CHECK(parse("bind slot=Slot_1.2 id=10de:2204\nbind path=00:01.1/00 strict\nsriov serial=00-11-22-ff-ff-33-44-55 vfs=2\n") == 0);
+	CHECK(cfg.n == 3);
+	if (cfg.n == 3) {
+		CHECK(cfg.rules[0].sel.kind == SEL_PHYSLOT && streq(cfg.rules[0].sel.name, "Slot_1.2") && cfg.rules[0].sel.has_id);
+		CHECK(cfg.rules[1].sel.kind == SEL_PATH && streq(cfg.rules[1].sel.name, "00:01.1/00") && cfg.rules[1].strict);
+		CHECK(cfg.rules[2].sel.kind == SEL_SERIAL && cfg.rules[2].sel.serial == 0x001122ffff334455ull && cfg.rules[2].numvfs == 2);
+		CHECK(!selector_is_address(&cfg.rules[0].sel) && !config_address_only(&cfg));
+	}
+	expect_error("bind slot=a/b\n", "expected slot=NAME");
+	expect_error("bind serial=00-11-22-ff-ff-33-44\n", "expected serial=");
+	expect_error("bind serial=00-11-22-ff-ff-33-44-55-66\n", "expected serial=");
+}
+
 void test_parse(void)
 {
 	addresses();
 	keywords();
 	errors();
+	paths();
 	config_free(&cfg);
 }
