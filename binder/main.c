@@ -2,6 +2,7 @@
 /* vfio-early: bind PCI devices (whole IOMMU groups) to vfio-pci from the
  * initramfs, before udev coldplug. See vfio-early(8). */
 #include "run.h"
+#include "run_mdev.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,9 @@ NORETURN static void usage(FILE *out, int status)
 		     "  status [--json]  what is on vfio-pci, against the config and the boot record\n"
 		     "  protected        PCI devices the host needs (root disk, swap, default-route NIC)\n"
 		     "  validate         parse the config only (image build hooks)\n"
+		     "  mdev-apply [--parent NAME]\n"
+		     "                   create the mediated devices the config names on that parent\n"
+		     "                   (what the udev rule runs when it registers); always exits 0\n"
 		     "\n"
 		     "Options:\n"
 		     "  --sysroot DIR     read sys/, proc/, run/, lib/modules/ under DIR (default /)\n"
@@ -40,6 +44,7 @@ NORETURN static void usage(FILE *out, int status)
 		     "                    (apply default: /etc/vfio-early/protected.list)\n"
 		     "  --cmdline FILE    kernel command line (apply default: SYSROOT/proc/cmdline)\n"
 		     "  --json            machine-readable output (check, status)\n"
+		     "  --parent NAME     mdev-apply: only this parent (its name in /sys/class/mdev_bus)\n"
 		     "  -h, --help        this text\n"
 		     "  -V, --version     version\n"
 		     "\n"
@@ -53,11 +58,12 @@ static const struct command {
 	const char *name;
 	bool takes_json;
 } commands[] = {
-	{ "check", true }, { "apply", false }, { "status", true }, { "protected", false }, { "validate", false },
+	{ "check", true }, { "apply", false }, { "status", true }, { "protected", false }, { "validate", false }, { "mdev-apply", false },
 };
 
 int main(int argc, char **argv)
 {
+	/* clang-format off: one option a line */
 	static const struct option opts[] = {
 		{ "sysroot", required_argument, NULL, 's' },
 		{ "config", required_argument, NULL, 'c' },
@@ -66,10 +72,13 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "parent", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* clang-format on */
 	struct run r = { .sysroot_path = "/", .config_path = "/etc/vfio-early.conf" };
 	const struct command *cmd = NULL;
+	const char *parent = NULL;
 	bool json = false;
 	int c, e, status;
 
@@ -84,6 +93,7 @@ int main(int argc, char **argv)
 		case 'p': r.protected_path = optarg; break;
 		case 'k': r.cmdline_path = optarg; break;
 		case 'j': json = true; break;
+		case 'P': parent = optarg; break;
 		case 'h': usage(stdout, EXIT_OK);
 		case 'V': printf("vfio-early %s\n", VFIO_EARLY_VERSION); return EXIT_OK;
 		default: usage(stderr, EXIT_USAGE);
@@ -104,6 +114,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vfio-early: --json goes with check or status\n");
 		usage(stderr, EXIT_USAGE);
 	}
+	if (parent && (!streq(cmd->name, "mdev-apply") || !mdev_name_ok(parent))) {
+		fprintf(stderr, "vfio-early: %s\n", streq(cmd->name, "mdev-apply") ? "--parent: not a device name" : "--parent goes with mdev-apply");
+		usage(stderr, EXIT_USAGE);
+	}
+	boot_mode |= streq(cmd->name, "mdev-apply"); /* udev runs it: exit 0 too */
 	r.mode = cmd->name;
 	if (streq(cmd->name, "validate")) {
 		status = run_validate(&r);
@@ -122,6 +137,8 @@ int main(int argc, char **argv)
 		status = run_check(&r, json);
 	else if (streq(cmd->name, "status"))
 		status = run_status(&r, json);
+	else if (streq(cmd->name, "mdev-apply"))
+		status = run_mdev_apply(&r, parent);
 	else
 		status = run_protected(&r);
 	run_free(&r);

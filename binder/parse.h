@@ -2,6 +2,7 @@
 /* The parse stage: config text -> rules (vfio-early.conf(5)). Pure. */
 #pragma once
 #include "pciaddr.h"
+#include "uuid.h"
 
 enum sel_kind {
 	SEL_ADDR, /* one function, optionally with expected ids */
@@ -43,6 +44,22 @@ struct rule {
 	struct vf_range ranges[VF_RANGES_MAX];
 };
 
+/* mdev PARENT type=TYPE [count=N] [uuid=U,...]: mediated devices to create
+ * on PARENT once its driver registers it (plan_mdev.h). Kept apart from
+ * rules[]: they select no device for vfio-pci. */
+#define MDEV_NAME_MAX 64 /* a parent's device name, a type's directory name */
+#define MDEV_COUNT_MAX 64
+struct mdev_rule {
+	unsigned line;
+	bool by_name; /* parent=NAME (any device in /sys/class/mdev_bus); else sel, a PCI device */
+	char parent[MDEV_NAME_MAX];
+	struct selector sel;
+	char type[MDEV_NAME_MAX];
+	unsigned count;
+	size_t nuuids; /* uuid=: the first nuuids instances */
+	struct uuid *uuids;
+};
+
 #define CONFIG_LINE_MAX 4096
 #define SRIOV_VFS_MAX 4096
 #define BIND_TIMEOUT_DEFAULT_MS 1000
@@ -56,6 +73,8 @@ struct config {
 	unsigned bind_timeout_ms;
 	unsigned vf_timeout_ms;
 	struct strlist errors; /* "FILE:LINE: ..." */
+	struct mdev_rule *mdev;
+	size_t nmdev, capmdev;
 };
 
 void config_init(struct config *c, const char *path);
@@ -81,5 +100,8 @@ int selector_parse_location(const char *tok, struct selector *sel, const char **
  * and the canonical form in buf, or -EINVAL. */
 int pci_path_canon(const char *in, char *buf, size_t size);
 bool config_has_sriov(const struct config *cfg);
+/* A name as the kernel gives devices and mdev types (letters, digits,
+ * _ . + - :, not "." or ".."): safe in a sysfs path. */
+bool mdev_name_ok(const char *s);
 /* True when every rule that selects devices names an address. */
 bool config_address_only(const struct config *cfg);

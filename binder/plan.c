@@ -102,7 +102,7 @@ bool selector_matches(const struct selector *s, const struct pci_dev *d)
 	return selector_addr_matches(s, d) && ids_match(s, d);
 }
 
-static void sel_describe(const struct selector *s, char *buf, size_t size)
+void sel_describe(const struct selector *s, char *buf, size_t size)
 {
 	char a[PCI_ADDR_MAX];
 	int n = 0;

@@ -73,6 +73,8 @@ struct plan {
 bool selector_matches(const struct selector *s, const struct pci_dev *d);
 /* Only the address part (SEL_ID: every device). */
 bool selector_addr_matches(const struct selector *s, const struct pci_dev *d);
+/* The selector as written: "0000:01:00.0 id=10de:2204", "slot=8", "path=00:01.1/00". */
+void sel_describe(const struct selector *s, char *buf, size_t size);
 
 void plan_build(const struct config *cfg, const struct devtab *t, const struct protlist *prot, struct plan *ret);
 void plan_free(struct plan *p);

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int mkdir_safe(const struct sysroot *sr, const char *path)
+int mkdir_safe(const struct sysroot *sr, const char *path)
 {
 	struct stat st;
 	if (mkdirat(sr->fd, path, 0755) == 0)

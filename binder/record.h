@@ -9,6 +9,9 @@
 #define STATE_FILE "run/vfio-early/state.json"
 #define RECORD_MAX (16u << 20)
 
+/* mkdirat 0755 under the root; an existing path must be a directory of
+ * ours that others cannot write (never a planted link). 0 or -errno. */
+int mkdir_safe(const struct sysroot *sr, const char *path);
 /* Atomically (temp file, rename); never follows a planted link. Problems go
  * to the kernel log: apply must go on. */
 void record_write(const struct run *r);

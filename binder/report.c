@@ -5,6 +5,7 @@
 #include "report.h"
 #include "doctor.h"
 #include "kmsg.h"
+#include "report_mdev.h"
 #include "snippets.h"
 
 #include <string.h>
@@ -181,6 +182,7 @@ void report_json(const struct run *r, struct json *j)
 		json_end_obj(j);
 	}
 	json_end_arr(j);
+	mdev_report_json(r, j);
 	if (r->doc)
 		snippets_json(&r->doc->s, j);
 	json_begin_obj(j, "summary");
@@ -318,6 +320,7 @@ void report_table(const struct run *r, FILE *out)
 			fprintf(out, "  VF %zu  %s  -> %s%s\n", k, x->vfs[k].name, x->vfs[k].to_vfio ? "vfio-pci" : "host driver",
 				x->vfs[k].exists ? "" : " (created at boot)");
 	}
+	mdev_report_table(r, out);
 	if (r->plan.findings.n)
 		fprintf(out, "\n");
 	for (size_t i = 0; i < r->plan.findings.n; i++) {

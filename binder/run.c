@@ -10,6 +10,7 @@
 #include "protected.h"
 #include "record.h"
 #include "report.h"
+#include "run_mdev.h"
 #include "scan.h"
 #include "snippets.h"
 #include "status.h"
@@ -26,7 +27,7 @@
 #define PROTECTED_MAX (1u << 20)
 
 /* The config decides what root binds at boot: refuse one others can edit. */
-static int config_load(struct run *r)
+int config_load(struct run *r)
 {
 	struct stat st;
 	char *text = NULL;
@@ -71,7 +72,7 @@ static void protected_load(struct run *r, bool compute)
 		protected_compute(&r->sr, &r->prot, &r->notes);
 }
 
-static void cmdline_load(struct run *r)
+void cmdline_load(struct run *r)
 {
 	char *text = NULL;
 	int e;
@@ -223,6 +224,7 @@ int run_check(struct run *r, bool json)
 			plan_all(r);
 		}
 	}
+	mdev_check(r);
 	/* The host doctor: its warnings are advice; only its errors (boot
 	 * would not bind) change the exit status. */
 	nplan = r->plan.findings.n;
@@ -339,12 +341,14 @@ int run_status(struct run *r, bool json)
 	scan_selector_facts(&r->sr, &r->cfg, &r->t, &r->notes);
 	if (!r->cfg.errors.n)
 		plan_all(r);
+	mdev_status_prepare(r);
 	int s = status_show(r, json);
 	return r->cfg.errors.n ? EXIT_CONFIG : s;
 }
 
 void run_free(struct run *r)
 {
+	mdev_run_free(r);
 	apply_result_free(&r->res);
 	sriov_plan_free(&r->sp);
 	free(r->so);

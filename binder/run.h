@@ -17,6 +17,7 @@ enum exit_code {
 };
 
 struct doctor; /* doctor.h: check's host findings and VM snippets */
+struct mdev_run; /* run_mdev.h: the mdev rules' facts and plan */
 
 struct run {
 	const char *mode;
@@ -39,6 +40,7 @@ struct run {
 	struct sriov_plan sp;
 	struct sriov_outcome *so; /* parallel to sp.v, after apply */
 	uint64_t t_start, t_end;
+	struct mdev_run *md; /* check, status and mdev-apply, when the config has mdev rules */
 };
 
 /* The commands (vfio-early(8)); each returns the exit status. apply always
@@ -49,3 +51,7 @@ int run_apply(struct run *r);
 int run_status(struct run *r, bool json);
 int run_protected(struct run *r);
 void run_free(struct run *r);
+/* The config (refused when others can write it) and the kernel command
+ * line's switches, as every command loads them. */
+int config_load(struct run *r);
+void cmdline_load(struct run *r);

@@ -297,7 +297,7 @@ pci/drivers_probe 0000:01:00.1" ]
 	run ve validate
 	[ "$status" -eq 2 ]
 	[ "${lines[0]}" = "$CONF:2: 'stirct': unknown bind option; accepted: an address, id=VVVV:DDDD, subsystem=VVVV:DDDD, strict, allow-boot-vga" ]
-	[ "${lines[1]}" = "$CONF:3: 'frobnicate': unknown keyword; expected bind, protect, sriov or option" ]
+	[ "${lines[1]}" = "$CONF:3: 'frobnicate': unknown keyword; expected bind, protect, sriov, mdev or option" ]
 	run ve check
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"config error: nothing would be bound"* ]]

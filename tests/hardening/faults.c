@@ -33,8 +33,9 @@ static const struct {
 	const char *name;
 	int err;
 } errnames[] = {
-	{ "EBUSY", EBUSY }, { "EINVAL", EINVAL }, { "ENODEV", ENODEV }, { "EACCES", EACCES },	    { "ENOENT", ENOENT }, { "EIO", EIO },
-	{ "EPERM", EPERM }, { "EAGAIN", EAGAIN }, { "ENOSPC", ENOSPC }, { "ETIMEDOUT", ETIMEDOUT }, { "ENXIO", ENXIO },	  { "short", 0 },
+	{ "EBUSY", EBUSY }, { "EINVAL", EINVAL }, { "ENODEV", ENODEV }, { "EACCES", EACCES }, { "ENOENT", ENOENT },
+	{ "EIO", EIO },	    { "EPERM", EPERM },	  { "EAGAIN", EAGAIN }, { "ENOSPC", ENOSPC }, { "ETIMEDOUT", ETIMEDOUT },
+	{ "ENXIO", ENXIO }, { "short", 0 },	  { "EEXIST", EEXIST }, { "EUSERS", EUSERS },
 };
 
 NORETURN static void bad_spec(const char *spec)
@@ -155,22 +156,21 @@ int fault_check(enum fault_op op, const char *path, const char *val)
 
 /* --- the fake kernel ------------------------------------------------- */
 
-/* "sys/bus/pci/devices/ADDR" -> its real directory, root-relative. */
-static int dev_dir(int rootfd, const char *addr, char *out, size_t size)
+/* A link to a device directory ("sys/bus/pci/devices/ADDR",
+ * "sys/class/mdev_bus/NAME") -> that directory, root-relative; returns its
+ * depth. */
+static int link_dir(int rootfd, const char *link, char *out, size_t size)
 {
-	char link[300], target[512], buf[1024];
+	char target[512], buf[1024];
 	char *parts[64];
 	size_t np = 0;
 	ssize_t n;
 
-	if (strchr(addr, '/') || !*addr || addr[0] == '.')
-		return -ENODEV;
-	(void)snprintf(link, sizeof(link), "sys/bus/pci/devices/%s", addr);
 	n = readlinkat(rootfd, link, target, sizeof(target) - 1);
 	if (n < 0)
 		return -ENODEV;
 	target[n] = '\0';
-	(void)snprintf(buf, sizeof(buf), "sys/bus/pci/devices/%s", target);
+	(void)snprintf(buf, sizeof(buf), "%s/../%s", link, target);
 	for (char *save = NULL, *p = strtok_r(buf, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
 		if (streq(p, ".."))
 			np -= np > 0;
@@ -183,6 +183,68 @@ static int dev_dir(int rootfd, const char *addr, char *out, size_t size)
 		(void)snprintf(out + l, size - l, "%s%s", i ? "/" : "", parts[i]);
 	}
 	return (int)np;
+}
+
+/* "sys/bus/pci/devices/ADDR" -> its real directory, root-relative. */
+static int dev_dir(int rootfd, const char *addr, char *out, size_t size)
+{
+	char link[300];
+
+	if (strchr(addr, '/') || !*addr || addr[0] == '.')
+		return -ENODEV;
+	(void)snprintf(link, sizeof(link), "sys/bus/pci/devices/%s", addr);
+	return link_dir(rootfd, link, out, size);
+}
+
+/* PARENT/mdev_supported_types/TYPE/create: the mdev core makes PARENT/UUID
+ * with its mdev_type link, TYPE/devices/UUID and sys/bus/mdev/devices/UUID,
+ * or refuses a UUID in use (EEXIST) and a type with no instance left
+ * (EUSERS); available_instances goes down by one. */
+static int mdev_create(int rootfd, const char *path, const char *val)
+{
+	const char *types = strstr(path, "/mdev_supported_types/");
+	char link[300], dir[600], type[128], p[1400], t[1400];
+	char avail[32] = "";
+	int depth, fd;
+	ssize_t n;
+
+	if (!types || (size_t)(types - path) >= sizeof(link) || strlen(val) != 36 || strchr(val, '/'))
+		return -EINVAL;
+	(void)snprintf(link, sizeof(link), "%.*s", (int)(types - path), path);
+	(void)snprintf(type, sizeof(type), "%.*s", (int)strcspn(types + 22, "/"), types + 22);
+	if ((depth = link_dir(rootfd, link, dir, sizeof(dir))) < 0)
+		return -ENODEV;
+	(void)snprintf(p, sizeof(p), "sys/bus/mdev/devices/%s", val);
+	if (faccessat(rootfd, p, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return -EEXIST;
+	(void)snprintf(p, sizeof(p), "%s/mdev_supported_types/%s/available_instances", dir, type);
+	if ((fd = openat(rootfd, p, O_RDWR | O_CLOEXEC)) >= 0) {
+		n = read(fd, avail, sizeof(avail) - 1);
+		avail[n > 0 ? n : 0] = '\0';
+		if (atoi(avail) <= 0) {
+			(void)close(fd);
+			return -EUSERS;
+		}
+		(void)snprintf(avail, sizeof(avail), "%d\n", atoi(avail) - 1);
+		(void)!pwrite(fd, avail, strlen(avail), 0);
+		(void)!ftruncate(fd, (off_t)strlen(avail));
+		(void)close(fd);
+	}
+	(void)snprintf(p, sizeof(p), "%s/%s", dir, val);
+	if (mkdirat(rootfd, p, 0755) < 0)
+		return -errno;
+	(void)snprintf(p, sizeof(p), "%s/%s/mdev_type", dir, val);
+	(void)snprintf(t, sizeof(t), "../mdev_supported_types/%s", type);
+	(void)symlinkat(t, rootfd, p);
+	(void)snprintf(p, sizeof(p), "%s/mdev_supported_types/%s/devices/%s", dir, type, val);
+	(void)snprintf(t, sizeof(t), "../../../%s", val);
+	(void)symlinkat(t, rootfd, p);
+	(void)snprintf(p, sizeof(p), "sys/bus/mdev/devices/%s", val);
+	(void)snprintf(t, sizeof(t), "../../../%s/%s", dir + 4, val); /* from sys/bus/mdev/devices: up to sys/ */
+	(void)depth;
+	(void)mkdirat(rootfd, "sys/bus/mdev", 0755);
+	(void)mkdirat(rootfd, "sys/bus/mdev/devices", 0755);
+	return symlinkat(t, rootfd, p) < 0 ? -errno : 0;
 }
 
 static int cur_driver(int rootfd, const char *dir, char *drv, size_t size)
@@ -307,6 +369,8 @@ int fault_kernel(int rootfd, const char *path, const char *val)
 		}
 		return 0;
 	}
+	if (strstr(path, "/mdev_supported_types/") && (attr = strrchr(path, '/')) && streq(attr, "/create"))
+		return mdev_create(rootfd, path, val);
 	if (!startswith(path, drivers))
 		return 0;
 	attr = strrchr(path, '/');

@@ -101,7 +101,7 @@ static void keywords(void)
 
 static void errors(void)
 {
-	expect_error("bnid 01:00.0\n", "test.conf:1: 'bnid': unknown keyword; expected bind, protect, sriov or option");
+	expect_error("bnid 01:00.0\n", "test.conf:1: 'bnid': unknown keyword; expected bind, protect, sriov, mdev or option");
 	expect_error("\n\nbind 1:00.0\n", "test.conf:3: '1:00.0': not a PCI address");
 	expect_error("bind ../../etc\n", "'../../etc': not a PCI address");
 	expect_error("bind\n", "'bind' needs a device");
