@@ -63,7 +63,7 @@ static const struct command {
 
 int main(int argc, char **argv)
 {
-	/* clang-format off: one option a line */
+	/* clang-format off */
 	static const struct option opts[] = {
 		{ "sysroot", required_argument, NULL, 's' },
 		{ "config", required_argument, NULL, 'c' },

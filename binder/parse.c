@@ -493,9 +493,10 @@ bool mdev_name_ok(const char *s)
 /* uuid=U,U...: into r (r->uuids allocated), each new to the whole config. */
 static int parse_uuid_list(struct pctx *p, const char *list, struct mdev_rule *r)
 {
+	const char *s = list;
 	char b[48];
 
-	for (const char *s = list; *s; s += *s == ',') {
+	for (;;) {
 		char one[48];
 		size_t n = strcspn(s, ",");
 		struct uuid u;
@@ -524,12 +525,9 @@ static int parse_uuid_list(struct pctx *p, const char *list, struct mdev_rule *r
 		r->uuids = xrealloc(r->uuids, (r->nuuids + 1) * sizeof(*r->uuids));
 		r->uuids[r->nuuids++] = u;
 		s += n;
+		if (!*s++)
+			return 0;
 	}
-	if (!r->nuuids) {
-		perr(p, "'uuid=': expected one or more UUIDs, comma-separated");
-		return -1;
-	}
-	return 0;
 }
 
 static int parse_mdev_option(struct pctx *p, const char *tok, struct mdev_rule *r, bool *have_count)
