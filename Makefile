@@ -117,6 +117,7 @@ check-all: $(BIN) unit sysfs-selftest bats lint $(CHECK_EXTRA)
 INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
 DRACUT_MODULES_DIR  ?= /usr/lib/dracut/modules.d
 PKGDATADIR          ?= $(PREFIX)/share/vfio-early
+UDEVRULESDIR        ?= $(PREFIX)/lib/udev/rules.d
 
 install: $(BIN) install-hooks
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/vfio-early
@@ -154,10 +155,18 @@ install-hooks:
 	$(call install_sed,0755,initramfs-tools/scripts/init-top/00-vfio-early,$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/init-top/00-vfio-early)
 	$(call install_sed,0755,dracut/90vfio-early/module-setup.sh,$(DESTDIR)$(DRACUT_MODULES_DIR)/90vfio-early/module-setup.sh)
 	$(call install_sed,0755,dracut/90vfio-early/vfio-early-pre-udev.sh,$(DESTDIR)$(DRACUT_MODULES_DIR)/90vfio-early/vfio-early-pre-udev.sh)
+	@# mdev rules: the udev rule for the root (its paths) and, as written, the
+	@# one the hooks put into an image (the image's paths are fixed)
+	mkdir -p $(DESTDIR)$(UDEVRULESDIR) && sed -e 's|/usr/sbin/vfio-early|$(SBINDIR)/vfio-early|g' \
+		-e 's|/etc/vfio-early.conf|$(SYSCONFDIR)/vfio-early.conf|g' hooks/61-vfio-early-mdev.rules > $(DESTDIR)$(UDEVRULESDIR)/61-vfio-early-mdev.rules.tmp && \
+		chmod 0644 $(DESTDIR)$(UDEVRULESDIR)/61-vfio-early-mdev.rules.tmp && \
+		mv $(DESTDIR)$(UDEVRULESDIR)/61-vfio-early-mdev.rules.tmp $(DESTDIR)$(UDEVRULESDIR)/61-vfio-early-mdev.rules
+	install -D -m 0644 hooks/61-vfio-early-mdev.rules $(DESTDIR)$(PKGDATADIR)/61-vfio-early-mdev.rules
 	@echo "installed the initramfs-tools and dracut integration; run update-initramfs -u or dracut -f to use it"
 
 uninstall-hooks:
-	rm -f $(DESTDIR)$(PKGDATADIR)/vfio-early-image.sh \
+	rm -f $(DESTDIR)$(PKGDATADIR)/vfio-early-image.sh $(DESTDIR)$(PKGDATADIR)/61-vfio-early-mdev.rules \
+	      $(DESTDIR)$(UDEVRULESDIR)/61-vfio-early-mdev.rules \
 	      $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/vfio-early \
 	      $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/init-top/00-vfio-early \
 	      $(DESTDIR)$(DRACUT_MODULES_DIR)/90vfio-early/module-setup.sh \

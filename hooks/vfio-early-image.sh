@@ -9,15 +9,19 @@
 #   VFIO_EARLY_CONFIG   the config to copy          (/etc/vfio-early.conf)
 #   VFIO_EARLY_SYSROOT  root whose devices are protected (/); tests feed a
 #                       tree that mirrors the guest
+#   VFIO_EARLY_MDEV_RULES  the udev rule for mdev rules, with the image's paths
 
 : "${VFIO_EARLY_BINARY:=/usr/sbin/vfio-early}"
 : "${VFIO_EARLY_CONFIG:=/etc/vfio-early.conf}"
 : "${VFIO_EARLY_SYSROOT:=}"
+: "${VFIO_EARLY_MDEV_RULES:=/usr/share/vfio-early/61-vfio-early-mdev.rules}"
 
 # Paths inside the image. The boot scripts hard-code the same three.
 VFIO_EARLY_IMG_BINARY=/usr/sbin/vfio-early
 VFIO_EARLY_IMG_CONFIG=/etc/vfio-early.conf
 VFIO_EARLY_IMG_PROTECTED=/etc/vfio-early/protected.list
+# udevd reads /usr/lib/udev/rules.d in every image (merged /usr or not).
+VFIO_EARLY_IMG_MDEV_RULES=/usr/lib/udev/rules.d/61-vfio-early-mdev.rules
 
 # vfio_pci pulls vfio_pci_core, vfio and irqbypass through modules.dep;
 # vfio_iommu_type1 comes only through vfio's softdep, which neither generator
@@ -160,6 +164,14 @@ vfio_early_fix_modules()
 vfio_early_wanted()
 {
 	[ -e "$VFIO_EARLY_CONFIG" ] && [ -x "$VFIO_EARLY_BINARY" ]
+}
+
+# True when the config has an mdev rule: the image then gets the udev rule
+# that creates them when their parent registers (a parent the initramfs's
+# udev loads the driver of). The config parses (vfio_early_validate first).
+vfio_early_has_mdev()
+{
+	grep -Eq '^[[:space:]]*mdev[[:space:]]' "$VFIO_EARLY_CONFIG"
 }
 
 # Parse the config with the binary's own parser. Its "FILE:LINE: ..." errors

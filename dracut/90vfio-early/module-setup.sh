@@ -63,6 +63,11 @@ install() {
 
     inst_binary "$VFIO_EARLY_BINARY" "$VFIO_EARLY_IMG_BINARY"
     inst_simple "$VFIO_EARLY_CONFIG" "$VFIO_EARLY_IMG_CONFIG"
+    # mdev rules: created by udev when their parent registers (in the image too)
+    if vfio_early_has_mdev && ! inst_simple "$VFIO_EARLY_MDEV_RULES" "$VFIO_EARLY_IMG_MDEV_RULES"; then
+        dfatal "vfio-early: $VFIO_EARLY_CONFIG has mdev rules but $VFIO_EARLY_MDEV_RULES cannot be installed; reinstall vfio-early"
+        exit 1
+    fi
     inst_dir "${VFIO_EARLY_IMG_PROTECTED%/*}"
     if ! vfio_early_write_protected "${initdir}${VFIO_EARLY_IMG_PROTECTED}"; then
         dfatal "vfio-early: could not list the devices this host needs (vfio-early protected failed); not building an image without that protection"

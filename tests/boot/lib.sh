@@ -108,6 +108,8 @@ prepare_generators() {
 	# The hooks source the lib from VFIO_EARLY_LIB (installed default:
 	# /usr/share/vfio-early/vfio-early-image.sh).
 	VFIO_EARLY_LIB=$dest/usr/share/vfio-early/vfio-early-image.sh
+	# and the udev rule for mdev rules, as installed for the images
+	VFIO_EARLY_MDEV_RULES=$dest/usr/share/vfio-early/61-vfio-early-mdev.rules
 }
 
 # build_image GEN CONFIG_FILE [SYSROOT] -> prints the image path.
@@ -123,8 +125,11 @@ image_base() { # GEN CONFIG_FILE [SYSROOT] -> path without suffix
 }
 
 build_image() {
-	local gen=$1 cfg=$2 sysroot=${3:-} base img log t0 rc
+	local gen=$1 cfg=$2 sysroot=${3:-} base img log t0 rc extra=
 	base=$(image_base "$@")
+	# MODULES_PREP=mtty: the sample mdev parent's module goes into the image
+	# (loaded by vfiotest.load= or vfiotest.native=, as udev would a driver)
+	[[ ${MODULES_PREP:-} == mtty ]] && extra=mtty
 	img=$base.img
 	log=$base.build.log
 	mkdir -p "$OUT/images"
@@ -140,7 +145,7 @@ build_image() {
 	initramfs-tools)
 		with_modules_prep env TMPDIR="$OUT/tmp" VFIO_EARLY_LIB="$VFIO_EARLY_LIB" \
 			VFIO_EARLY_BINARY="$BIN" VFIO_EARLY_CONFIG="$cfg" VFIO_EARLY_SYSROOT="$sysroot" \
-			VFIOTEST_GUEST="$GUEST" \
+			VFIO_EARLY_MDEV_RULES="$VFIO_EARLY_MDEV_RULES" VFIOTEST_GUEST="$GUEST" VFIOTEST_EXTRA_MODULES="$extra" \
 			mkinitramfs -d "$OUT/gen/initramfs-tools$([[ ${IT_MODULES:-list} == most ]] && echo -most)" -o "$img.tmp" "$KVER" > "$log" 2>&1
 		rc=$?
 		;;
@@ -152,9 +157,9 @@ build_image() {
 		[[ ${DRACUT_MODE:-} == hostonly ]] && mode=(--hostonly --no-hostonly-cmdline)
 		with_modules_prep env dracutbasedir="$OUT/gen/dracut" VFIO_EARLY_LIB="$VFIO_EARLY_LIB" \
 			VFIO_EARLY_BINARY="$BIN" VFIO_EARLY_CONFIG="$cfg" VFIO_EARLY_SYSROOT="$sysroot" \
-			VFIOTEST_GUEST="$GUEST" \
+			VFIO_EARLY_MDEV_RULES="$VFIO_EARLY_MDEV_RULES" VFIOTEST_GUEST="$GUEST" \
 			dracut "${mode[@]}" --conf /dev/null --confdir "$OUT/gen/dracut.conf.d" \
-			--tmpdir "$OUT/tmp" --add vfiotest "${omit[@]}" --drivers "$VFIOTEST_MODULES" \
+			--tmpdir "$OUT/tmp" --add vfiotest "${omit[@]}" --drivers "$VFIOTEST_MODULES${extra:+ $extra}" \
 			--no-early-microcode --nostrip --compress "zstd -q -3 -T0" --force "$img.tmp" "$KVER" > "$log" 2>&1
 		rc=$?
 		;;
@@ -185,12 +190,17 @@ build_image() {
 #                    recompressed as .ko.zst, depmod re-run: a format the
 #                    kernel cannot decompress (6.1: none; 6.12: only xz)
 #   no-vfio-pci      vfio-pci removed, depmod re-run: nothing could bind
+#   mtty             the kernel's mtty sample (build_mtty) added as
+#                    extra/mtty.ko, depmod re-run: an mdev parent to test with
 with_modules_prep() {
 	[[ -z ${MODULES_PREP:-} ]] && {
 		"$@"
 		return
 	}
-	local ov rc
+	local ov rc mtty=
+	if [[ $MODULES_PREP == mtty ]]; then
+		mtty=$(build_mtty) || return 1
+	fi
 	ov=$(mktemp -d "$OUT/tmp/overlay.XXXXXX")
 	mkdir -p "$ov/upper" "$ov/work"
 	# shellcheck disable=SC2016 # the script's own variables
@@ -198,10 +208,16 @@ with_modules_prep() {
 	# point (and the tree's namespace is private already); on the host the
 	# script makes its namespace private itself.
 	unshare --mount --propagation unchanged -- bash -euc '
-		kver=$1 ov=$2 prep=$3
-		shift 3
+		kver=$1 ov=$2 prep=$3 mtty=$4
+		shift 4
 		mount --make-rprivate / 2> /dev/null || :
 		mount -t overlay overlay -o "lowerdir=/lib/modules/$kver,upperdir=$ov/upper,workdir=$ov/work" "/lib/modules/$kver"
+		if [ "$prep" = mtty ]; then
+			mkdir -p "/lib/modules/$kver/extra"
+			cp "$mtty" "/lib/modules/$kver/extra/mtty.ko"
+			depmod -a "$kver"
+			exec "$@"
+		fi
 		files=$(modprobe -a -S "$kver" --show-depends vfio_pci vfio_iommu_type1 | sed -n "s/^insmod \([^ ]*\).*/\1/p" | sort -u)
 		for m in $files; do
 			case $prep in
@@ -226,10 +242,42 @@ with_modules_prep() {
 			esac
 		done
 		depmod -a "$kver"
-		"$@"' bash "$KVER" "$ov" "$MODULES_PREP" "$@"
+		"$@"' bash "$KVER" "$ov" "$MODULES_PREP" "$mtty" "$@"
 	rc=$?
 	rm -rf "$ov"
 	return $rc
+}
+
+# build_mtty -> prints the path of mtty.ko for $KVER: the kernel's mtty
+# sample mdev driver (samples/vfio-mdev/mtty.c, from the distribution's
+# linux-source-X.Y package, the series of $KVER) built out of tree against
+# linux-headers-$KVER. Once per kernel and source tarball (kept across runs).
+build_mtty() {
+	local series tarball dir
+	series=$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<< "$KVER")
+	tarball=/usr/src/linux-source-$series.tar.xz
+	if [[ ! -r $tarball || ! -e /lib/modules/$KVER/build/Makefile ]]; then
+		say "boot: mtty.c and headers for $KVER needed: apt-get install linux-source-$series linux-headers-$KVER (sh tests/deps.sh boot)"
+		return 1
+	fi
+	dir=$OUT/mtty/$KVER-$(stat -c %s-%Y "$tarball")
+	mkdir -p "$OUT/mtty"
+	exec 7> "$OUT/mtty/lock"
+	flock 7
+	if [[ ! -s $dir/mtty.ko ]]; then
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		printf 'obj-m := mtty.o\n' > "$dir/Kbuild"
+		if ! tar -xJf "$tarball" -O --wildcards '*/samples/vfio-mdev/mtty.c' > "$dir/mtty.c" ||
+			! make -C "/lib/modules/$KVER/build" M="$dir" modules > "$dir/build.log" 2>&1; then
+			say "boot: building mtty.ko for $KVER failed: $dir/build.log"
+			exec 7>&-
+			return 1
+		fi
+		say "  built mtty.ko for $KVER from $tarball"
+	fi
+	exec 7>&-
+	printf '%s\n' "$dir/mtty.ko"
 }
 
 # build_rootfs CONFIG_FILE -> prints the path of a small ext4 root image:

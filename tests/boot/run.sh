@@ -166,6 +166,38 @@ expect_check() {
 	[[ $got == "$2" ]] || fail "$WHERE: check --json: $1 is ${got//$'\n'/ }, expected $2"
 }
 
+# Mediated devices in the guest: "mdev UUID type= parent= driver=" lines.
+expect_mdev() { # UUID KEY=VALUE...
+	local u=$1 kv got
+	shift
+	if ! grep -q "^mdev $u " <<< "$REPORT"; then
+		fail "$WHERE: no mediated device $u (present: $(sed -n 's/^mdev \([^ ]*\) .*/\1/p' <<< "$REPORT" | tr '\n' ' '))"
+		return
+	fi
+	for kv in "$@"; do
+		got=$(awk -v u="$u" -v k="${kv%%=*}=" '$1 == "mdev" && $2 == u {
+			for (i = 3; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1) }' <<< "$REPORT")
+		[[ $got == "${kv#*=}" ]] || fail "$WHERE: mdev $u ${kv%%=*}=$got, expected ${kv#*=}"
+	done
+}
+
+# expect_mdev_record PARENT JQ-FILTER VALUE: /run/vfio-early/mdev/PARENT.json
+# as the guest printed it.
+expect_mdev_record() {
+	local got
+	if ! got=$(sed -n "s/^mdevrec $1 //p" <<< "$REPORT" | jq -c "$2" 2>&1) || [[ -z $got ]]; then
+		fail "$WHERE: no readable mdev record for $1 (${got//$'\n'/ })"
+		return
+	fi
+	[[ $got == "$3" ]] || fail "$WHERE: mdev record $1: $2 is $got, expected $3"
+}
+
+# The version 5 UUID vfio-early derives for NAME (vfio-early.conf(5)), by
+# Python's uuid5: an implementation independent of the binary's.
+mdev_v5() {
+	python3 -c 'import sys, uuid; print(uuid.uuid5(uuid.UUID("e6d08a62-a3ad-43f0-8928-ab5e6b01d097"), sys.argv[1]))' "$1"
+}
+
 # The protected list in the image (from the recorded tree, at build time)
 # names the same devices as `vfio-early protected` run live in that guest.
 expect_live_protected_matches() {

@@ -25,12 +25,13 @@ installkernel() {
 # called by dracut
 install() {
     inst_simple "${VFIOTEST_GUEST:?}/vfiotest-report" /usr/libexec/vfiotest-report
-    inst_multiple awk sed tr grep dmesg readlink cat uname tail sleep modprobe
+    inst_multiple awk sed tr grep dmesg readlink cat uname tail sleep modprobe udevadm
     # Sorts before 00-vfio-early.sh: lets a scenario load native drivers first.
     inst_hook pre-udev 00 "$moddir/native-first.sh"
     # After udev settled: the initqueue runs settled hooks after `udevadm
     # settle`, in the shell and the systemd initrd. need-initqueue makes the
     # systemd initrd start dracut-initqueue.service even without other jobs.
+    inst_hook initqueue/settled 50 "$moddir/vfiotest-load.sh"
     inst_hook initqueue/settled 99 "$moddir/vfiotest-settled.sh"
     inst_hook pre-pivot 99 "$moddir/vfiotest-pre-pivot.sh"
     mkdir -p "$initdir/lib/dracut"
