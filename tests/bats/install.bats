@@ -16,6 +16,15 @@ REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 	[[ "$output" == *"usr/share/initramfs-tools/scripts/init-top/00-vfio-early 755"* ]]
 	[[ "$output" == *"usr/lib/dracut/modules.d/90vfio-early/module-setup.sh 755"* ]]
 	[[ "$output" == *"usr/share/vfio-early/vfio-early-image.sh 644"* ]]
+	# mdev rules: the udev rule in the root, and as the images get it
+	[[ "$output" == *"usr/lib/udev/rules.d/61-vfio-early-mdev.rules 644"* ]]
+	[[ "$output" == *"usr/share/vfio-early/61-vfio-early-mdev.rules 644"* ]]
+	# the installed paths written in (the image's copy keeps the image's)
+	make -s -C "$REPO" install-hooks DESTDIR="$D.local" PREFIX=/usr/local SYSCONFDIR=/usr/local/etc >/dev/null
+	run grep -c 'TEST=="/usr/local/etc/vfio-early.conf".*RUN+="/usr/local/sbin/vfio-early mdev-apply --parent $kernel"' \
+		"$D.local/usr/local/lib/udev/rules.d/61-vfio-early-mdev.rules"
+	[ "$output" = 2 ]
+	cmp "$REPO/hooks/61-vfio-early-mdev.rules" "$D.local/usr/local/share/vfio-early/61-vfio-early-mdev.rules"
 	# the shipped config binds nothing and parses
 	run "$D/usr/sbin/vfio-early" --config "$D/etc/vfio-early.conf" validate
 	[ "$status" -eq 0 ]

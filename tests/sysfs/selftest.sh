@@ -90,6 +90,27 @@ check_tree() {
 			[ -L "sys/bus/pci/devices/${m##*/}" ] || err "$m: not in sys/bus/pci/devices"
 		done
 	done
+	# mdev: each device a child of its parent, of a type of that parent
+	# that lists it; each registered parent's types complete
+	for l in sys/bus/mdev/devices/*; do
+		[ -L "$l" ] || continue
+		u=${l##*/}
+		t=$(readlink -f "$l")
+		[ -d "$t" ] || { err "$l does not resolve"; continue; }
+		ty=$(readlink -f "$t/mdev_type")
+		case $ty in "$(dirname "$t")"/mdev_supported_types/*) ;; *) err "$u: mdev_type -> $ty is not a type of its parent" ;; esac
+		[ "$(readlink -f "$ty/devices/$u")" = "$t" ] || err "$u: its type does not list it"
+	done
+	for l in sys/class/mdev_bus/*; do
+		[ -L "$l" ] || continue
+		t=$(readlink -f "$l")
+		[ -d "$t/mdev_supported_types" ] || err "$l: no mdev_supported_types"
+		for ty in "$t"/mdev_supported_types/*; do
+			[ -d "$ty" ] || continue
+			for f in create available_instances name device_api; do [ -f "$ty/$f" ] || err "${ty##*/}: no $f"; done
+			[ -d "$ty/devices" ] || err "${ty##*/}: no devices/"
+		done
+	done
 	for l in sys/dev/block/* sys/class/block/* sys/block/* sys/class/net/* sys/class/iommu/*; do
 		[ -L "$l" ] || continue
 		[ -d "$(readlink -f "$l")" ] || err "$l does not resolve"
@@ -127,6 +148,13 @@ if [ -d "$TMP/gpu-hda" ]; then
 	rm -rf "$TMP/broken"
 fi
 
+if [ -d "$TMP/mdev" ]; then
+	cp -R -P "$TMP/mdev" "$TMP/broken"
+	rm "$TMP/broken/sys/devices/pci0000:00/0000:00:02.0/mdev_supported_types/i915-GVTg_V5_4/devices/a297db4a-f4c2-11e6-90f6-d3b88d6c9525"
+	if check_tree "$TMP/broken" >/dev/null; then bad "checker missed an mdev type's device link"; else ok "checker notices a missing mdev type link"; fi
+	rm -rf "$TMP/broken"
+fi
+
 # 2. description errors: exit 2 with FILE:LINE
 expect_err() { # want-line text
 	printf '%s\n' "$2" >"$TMP/bad.tree"
@@ -152,6 +180,12 @@ expect_err 1 "dev 00:00.0 8086:29c0 class=020000 boot_vga=1"
 expect_err 2 "dev 00:00.0 8086:29c0 class=060000
 part sda1 of=sda dev=8:1"
 expect_err 1 "dev 00:00.0 8086:29c0 class=060000 sriov_numvfs=2"
+expect_err 1 "mdev 00:02.0 type=i915-GVTg_V5_4"
+expect_err 2 "dev 00:02.0 8086:3e92 class=030000
+mdev 00:02.0 name=x"
+expect_err 2 "mdev mtty type=mtty-1 instances=a297db4a-f4c2-11e6-90f6-d3b88d6c9525
+mdev mtty type=mtty-2 instances=a297db4a-f4c2-11e6-90f6-d3b88d6c9525"
+expect_err 1 "loaded i915 enable_gvt"
 
 # 3. record-host.sh round trip: recorded copy must equal the source
 roundtrip() { # label src
