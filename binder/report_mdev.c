@@ -104,8 +104,8 @@ void mdev_report_table(const struct run *r, FILE *out)
 		for (size_t i = 0; i < md->p.n; i++) {
 			const struct mdev_inst *x = &md->p.v[i];
 			if (in_target(&md->p, k, x))
-				fprintf(out, "  %-3u %s  %-7s  %-9s %s\n", x->index, x->uuid_s, x->given ? "uuid=" : "derived", mdev_action_name(x->act),
-					x->reason);
+				fprintf(out, "  %-3u %s  %-7s  %s%s%s\n", x->index, x->uuid_s, x->given ? "uuid=" : "derived", mdev_action_name(x->act),
+					x->reason[0] ? ": " : "", x->reason);
 		}
 	}
 }
