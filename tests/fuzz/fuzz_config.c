@@ -3,8 +3,10 @@
  * yields planned against a small fixed device table, as check and apply
  * would. Besides the sanitizers it asserts the parser's promises: errors
  * carry "FILE:LINE: ", every accepted address formats back to something
- * that cannot leave sys/bus/pci/devices, VF ranges stay inside vfs=N. */
-#include "plan.h"
+ * that cannot leave sys/bus/pci/devices, VF ranges stay inside vfs=N; mdev
+ * rules name parents and types that stay inside sysfs, every UUID once, and
+ * their plan creates no UUID twice. */
+#include "plan_mdev.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +84,51 @@ static void check_rule(const struct rule *r)
 	}
 }
 
+static void check_mdev(const struct config *c, const struct devtab *t)
+{
+	static struct mdev_type_info types[2] = { { .name = "mtty-1", .available = 24 }, { .name = "mtty-2", .available = 1 } };
+	struct mdev_facts f = { 0 };
+	struct mdev_parent_info p[3] = { { .name = "mtty", .registered = true, .types = types, .ntypes = 2 },
+					 { .name = "0000:01:00.0", .is_pci = true, .pci = 2, .found = true, .driver = "nouveau" },
+					 { .name = "0000:02:00.0", .is_pci = true, .pci = 4, .found = true, .to_vfio = true } };
+	struct findings out = { 0 };
+	struct mdev_plan mp;
+	size_t want = 0;
+
+	for (size_t i = 0; i < c->nmdev; i++) {
+		const struct mdev_rule *r = &c->mdev[i];
+		if (!mdev_name_ok(r->type) || strchr(r->type, '/') || (r->by_name && (!mdev_name_ok(r->parent) || strchr(r->parent, '/'))))
+			FATAL("mdev rule %zu: a name that could leave sysfs\n", i);
+		if (r->count < 1 || r->count > MDEV_COUNT_MAX || r->nuuids > r->count)
+			FATAL("mdev rule %zu: count %u, %zu UUIDs\n", i, r->count, r->nuuids);
+		for (size_t k = 0; k <= i; k++)
+			for (size_t a = 0; a < c->mdev[k].nuuids; a++)
+				for (size_t b = 0; b < r->nuuids; b++)
+					if ((k != i || a != b) && uuid_eq(&c->mdev[k].uuids[a], &r->uuids[b]))
+						FATAL("mdev: a UUID given twice was accepted\n");
+		if (r->by_name && streq(r->parent, "mtty"))
+			want += r->count;
+	}
+	f.t = *t;
+	f.p = p;
+	f.np = 3;
+	plan_mdev(c, &f, NULL, &mp, &out);
+	for (size_t i = 0; i < mp.n; i++) {
+		if (mp.v[i].parent >= 3 || mp.v[i].rule >= c->nmdev || mp.v[i].index >= c->mdev[mp.v[i].rule].count)
+			FATAL("mdev plan: instance out of range\n");
+		if (mp.v[i].act == MA_CREATE && mp.v[i].parent != 0)
+			FATAL("mdev plan: creates on a parent that is not registered\n");
+		want -= mp.v[i].parent == 0;
+		for (size_t k = 0; k < i; k++)
+			if (uuid_eq(&mp.v[i].uuid, &mp.v[k].uuid) && mp.v[i].act != MA_DUPLICATE)
+				FATAL("mdev plan: one UUID planned twice\n");
+	}
+	if (want)
+		FATAL("mdev plan: %zu instances on mtty missing\n", want);
+	mdev_plan_free(&mp);
+	findings_free(&out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -113,6 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_rule(&c.rules[i]);
 	if (c.bind_timeout_ms > 30000 || c.vf_timeout_ms > 30000)
 		FATAL("timeout out of range\n");
+	check_mdev(&c, &t);
 	protlist_add(&prot, &t.v[5].addr, "holds / (fuzz)");
 	plan_build(&c, &t, &prot, &p);
 	for (size_t i = 0; i < p.n; i++)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # valgrind --error-exitcode over representative commands of a glibc build
 # (valgrind cannot see inside the static musl binary's malloc): check, check
-# --json, apply with a rollback, status, protected, validate, on fake trees.
+# --json, apply with a rollback, status, protected, validate, mdev-apply, on
+# fake trees.
 # The exit status must match the static build's on the same input.
 # usage: tests/hardening/valgrind.sh GLIBC_BINARY STATIC_BINARY
 set -eu
@@ -50,4 +51,12 @@ vg --sysroot "$tmp/root" --config "$tmp/conf" check
 mktree "$here/../sysfs/trees/sriov.tree"
 conf "sriov 0000:03:00.0 vfs=2"
 vg --sysroot "$tmp/root" --config "$tmp/conf" check
+mktree "$here/../sysfs/trees/mdev.tree"
+conf "mdev parent=mtty type=mtty-2 count=2 uuid=3b2f2f3e-8f0c-4c1e-9a53-7a1c1b5e2d10" "mdev 00:02.0 type=i915-GVTg_V5_4 count=2" \
+	"mdev 01:00.0 type=nvidia-63" "mdev parent=mtty type=mtty-2" "mdev parent=mbochs type=x"
+vg --sysroot "$tmp/root" --config "$tmp/conf" check
+vg --sysroot "$tmp/root" --config "$tmp/conf" check --json
+vg --sysroot "$tmp/root" --config "$tmp/conf" mdev-apply
+vg --sysroot "$tmp/root" --config "$tmp/conf" mdev-apply --parent mtty
+vg --sysroot "$tmp/root" --config "$tmp/conf" status --json
 echo "valgrind: $n commands, no errors"

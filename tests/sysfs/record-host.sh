@@ -203,6 +203,45 @@ for l in "$PFX"/sys/class/net/*; do
 	fi
 done
 
+# ---------------------------------------------------------------- mdev
+# Registered parents (sys/class/mdev_bus) with their types, every mediated
+# device, and what check says a parent is missing (i915's enable_gvt, kvmgt).
+if [ -d "$PFX/sys/class/mdev_bus" ]; then
+	mkdir -p "$OUT/sys/class/mdev_bus" "$OUT/sys/bus/mdev/devices"
+	for l in "$PFX"/sys/class/mdev_bus/*; do
+		[ -L "$l" ] || continue
+		rel=sys/class/mdev_bus/${l##*/}
+		copy_link "$rel"
+		t=$(canon "$rel") || continue
+		for ty in "$PFX/$t"/mdev_supported_types/*/; do
+			[ -d "$ty" ] || continue
+			ty=${ty%/}
+			r=$t/mdev_supported_types/${ty##*/}
+			mkdir -p "$OUT/$r"
+			copy_files "$r" name description device_api available_instances
+			empty_files "$r" create
+			copy_dir_links "$r/devices"
+		done
+	done
+	for l in "$PFX"/sys/bus/mdev/devices/*; do
+		[ -L "$l" ] || continue
+		rel=sys/bus/mdev/devices/${l##*/}
+		copy_link "$rel"
+		t=$(canon "$rel") || continue
+		mkdir -p "$OUT/$t"
+		copy_files "$t" uevent
+		empty_files "$t" remove
+		copy_links_in "$t" mdev_type subsystem
+	done
+fi
+if [ -f "$PFX/sys/module/i915/parameters/enable_gvt" ]; then
+	mkdir -p "$OUT/sys/module/i915/parameters"
+	copy_file sys/module/i915/parameters/enable_gvt
+fi
+for m in kvmgt mdev; do
+	[ -d "$PFX/sys/module/$m" ] && mkdir -p "$OUT/sys/module/$m"
+done
+
 # ---------------------------------------------------------------- proc, modules, dev, run
 mkdir -p "$OUT/proc/self" "$OUT/proc/net" "$OUT/dev" "$OUT/run"
 for f in proc/cmdline proc/self/mountinfo proc/mounts proc/swaps proc/net/route proc/iomem; do

@@ -204,7 +204,7 @@ roundtrip() { # label src
 		bad "recorded copy $1"; echo "$d" | head -20
 	fi
 }
-for s in swap-and-nic sriov-vfs root-disk-group virtio; do
+for s in swap-and-nic sriov-vfs root-disk-group virtio mdev; do
 	[ -d "$TMP/$s" ] && roundtrip "$s" "$TMP/$s"
 done
 if "$GENTREE" 64 "$TMP/g64.tree" && "$MKTREE" "$TMP/g64.tree" "$TMP/g64"; then
