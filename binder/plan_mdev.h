@@ -48,7 +48,7 @@ struct mdev_plan {
 void mdev_uuid_name(const struct mdev_rule *r, const struct mdev_parent_info *p, const struct pci_dev *d, unsigned index, char *buf, size_t size);
 /* only_parent (NULL: every parent) limits the plan to that device name.
  * Findings (codes mdev-*, conf/check-json.md) go to f. */
-void plan_mdev(const struct config *cfg, const struct mdev_facts *facts, const char *only_parent, struct mdev_plan *ret, struct findings *f);
+void plan_mdev(const struct config *cfg, const struct mdev_facts *f, const char *only_parent, struct mdev_plan *mp, struct findings *out);
 void mdev_plan_free(struct mdev_plan *mp);
 const char *mdev_action_name(enum mdev_action a);
 /* The type's facts on a parent, NULL when it offers no such type. */

@@ -21,6 +21,7 @@ REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 	[[ "$output" == *"usr/share/vfio-early/61-vfio-early-mdev.rules 644"* ]]
 	# the installed paths written in (the image's copy keeps the image's)
 	make -s -C "$REPO" install-hooks DESTDIR="$D.local" PREFIX=/usr/local SYSCONFDIR=/usr/local/etc >/dev/null
+	# shellcheck disable=SC2016 # $kernel is udev's, literally in the rule
 	run grep -c 'TEST=="/usr/local/etc/vfio-early.conf".*RUN+="/usr/local/sbin/vfio-early mdev-apply --parent $kernel"' \
 		"$D.local/usr/local/lib/udev/rules.d/61-vfio-early-mdev.rules"
 	[ "$output" = 2 ]

@@ -69,7 +69,7 @@ static void check_rule(const struct rule *r)
 	pci_addr_fmt(&r->sel.addr, a);
 	if (strlen(a) > 16 || strchr(a, '/') || strstr(a, ".."))
 		FATAL("rule address formats as '%s'\n", a);
-	if (r->sel.kind > SEL_ID || r->kind > RULE_SRIOV)
+	if (r->sel.kind > SEL_SERIAL || r->kind > RULE_SRIOV)
 		FATAL("bad enum\n");
 	if (r->sel.addr.slot > 0x1f || r->sel.addr.func > 7)
 		FATAL("slot/function out of range\n");
