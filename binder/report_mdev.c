@@ -87,6 +87,14 @@ void mdev_report_json(const struct run *r, struct json *j)
 void mdev_report_table(const struct run *r, FILE *out)
 {
 	const struct mdev_run *md = r->md;
+	size_t n[MA_WAIT + 1] = { 0 };
+
+	for (size_t i = 0; md && i < md->p.n; i++)
+		n[md->p.v[i].act]++;
+	if (md && md->p.n)
+		fprintf(out,
+			"\nmdev: %zu instance(s) to create (vfio-early mdev-apply, which udev runs when the parent registers), %zu present, %zu not ready, %zu in the way\n",
+			n[MA_CREATE], n[MA_PRESENT], n[MA_WAIT] + n[MA_NO_TYPE], n[MA_CONFLICT] + n[MA_DUPLICATE]);
 
 	for (size_t k = 0; md && k < md->p.ntg; k++) {
 		const struct mdev_rule *rule = &r->cfg.mdev[md->p.tg[k].rule];
