@@ -39,7 +39,7 @@ LDFLAGS_STATIC := -static -Wl,--gc-sections $(LDFLAGS_MODE) $(LDFLAGS)
 # unit tests, fuzzing and valgrind.
 PURE_SRCS := binder/util.c binder/pciaddr.c binder/parse.c binder/cmdline.c binder/device.c binder/protlist.c \
              binder/plan.c binder/plan_sriov.c binder/json.c binder/doctor.c binder/snippets.c \
-             binder/uuid.c binder/plan_mdev.c
+             binder/uuid.c binder/parse_mdev.c binder/plan_mdev.c
 IO_SRCS   := binder/sysroot.c binder/scan.c binder/protected.c binder/apply.c binder/apply_sriov.c \
              binder/kmsg.c binder/record.c binder/report.c binder/status.c binder/hostfacts.c binder/initrd.c \
              binder/scan_mdev.c binder/apply_mdev.c binder/report_mdev.c binder/run_mdev.c \
