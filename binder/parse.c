@@ -4,7 +4,8 @@
  *
  *   bind    SELECTOR [strict] [allow-boot-vga]
  *   protect SELECTOR
- *   sriov   SELECTOR vfs=N [host | vfio=LIST]
+ *   sriov   SELECTOR vfs=N [host | vfio=LIST] [mac=LIST|BASE+] [vlan=ID]
+ *           [trust=on|off] [spoofchk=on|off]
  *   option  strict-groups | bind-timeout=MS | vf-timeout=MS
  *
  * SELECTOR is an address (0000:01:00.0, 01:00.0, slot 01:00) and/or
@@ -49,7 +50,10 @@ void config_init(struct config *c, const char *path)
 void config_free(struct config *c)
 {
 	free(c->rules);
+	free(c->vf_macs);
 	sl_free(&c->errors);
+	c->vf_macs = NULL;
+	c->nvf_macs = c->vf_macs_cap = 0;
 	c->rules = NULL;
 	c->n = c->cap = 0;
 }
@@ -429,8 +433,8 @@ static void parse_sriov(struct pctx *p, char **tok, int ntok)
 	struct rule tmp = { 0 };
 	bool have_vfs = false;
 	const char *vfio = NULL;
-	char b[48];
-	int i = parse_selector(p, tok, ntok, &sel);
+	char b[48], why[320];
+	int i = parse_selector(p, tok, ntok, &sel), rc;
 
 	if (i < 0)
 		return;
@@ -450,8 +454,15 @@ static void parse_sriov(struct pctx *p, char **tok, int ntok)
 			tmp.vfs_to_host = true;
 		} else if (startswith(tok[i], "vfio=")) {
 			vfio = tok[i] + 5;
+		} else if ((rc = vfid_parse_option(p->c, &tmp.vfid, tok[i], why, sizeof(why))) != 0) {
+			if (rc < 0) {
+				perr(p, "%s", why);
+				return;
+			}
 		} else {
-			perr(p, "'%s': unknown sriov option; accepted: vfs=N, host, vfio=LIST (e.g. vfio=0-1,3)", shown(tok[i], b));
+			perr(p,
+			     "'%s': unknown sriov option; accepted: vfs=N, host, vfio=LIST (e.g. vfio=0-1,3), mac=LIST|BASE+, vlan=ID, trust=on|off, spoofchk=on|off",
+			     shown(tok[i], b));
 			return;
 		}
 	}
@@ -471,11 +482,16 @@ static void parse_sriov(struct pctx *p, char **tok, int ntok)
 			     tmp.numvfs - 1);
 			return;
 		}
+	if (vfid_check_rule(&tmp.vfid, tmp.numvfs, why, sizeof(why)) < 0) {
+		perr(p, "%s", why);
+		return;
+	}
 	struct rule *r = config_add_rule(p->c, RULE_SRIOV, p->line, &sel);
 	r->numvfs = tmp.numvfs;
 	r->vfs_to_host = tmp.vfs_to_host;
 	r->nranges = tmp.nranges;
 	memcpy(r->ranges, tmp.ranges, sizeof(r->ranges));
+	r->vfid = tmp.vfid;
 }
 
 static void parse_option(struct pctx *p, char **tok, int ntok)
@@ -567,6 +583,8 @@ size_t config_parse(struct config *c, const char *text, size_t len)
 			break;
 		}
 	}
+	if (p.nerr < 100)
+		p.nerr += vfid_check_config(c, 100 - p.nerr);
 	free(line);
 	return p.nerr;
 }

@@ -2,6 +2,7 @@
 /* The parse stage: config text -> rules (vfio-early.conf(5)). Pure. */
 #pragma once
 #include "pciaddr.h"
+#include "vfid.h"
 
 enum sel_kind {
 	SEL_ADDR, /* one function, optionally with expected ids */
@@ -41,6 +42,7 @@ struct rule {
 	bool vfs_to_host; /* "host": VFs stay with their native driver */
 	size_t nranges; /* 0: every VF goes to vfio-pci (unless vfs_to_host) */
 	struct vf_range ranges[VF_RANGES_MAX];
+	struct vfid_rule vfid; /* mac=, vlan=, trust=, spoofchk= */
 };
 
 #define CONFIG_LINE_MAX 4096
@@ -56,6 +58,8 @@ struct config {
 	unsigned bind_timeout_ms;
 	unsigned vf_timeout_ms;
 	struct strlist errors; /* "FILE:LINE: ..." */
+	uint64_t *vf_macs; /* the MACs of every mac= list (struct vfid_rule) */
+	size_t nvf_macs, vf_macs_cap;
 };
 
 void config_init(struct config *c, const char *path);

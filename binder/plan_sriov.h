@@ -9,6 +9,7 @@ struct sriov_vf {
 	char name[PCI_ADDR_MAX];
 	bool to_vfio;
 	bool exists;
+	struct vfid_vf id; /* MAC, VLAN, trust, spoofchk (vfid.h) */
 };
 
 struct sriov_pf {
@@ -20,6 +21,7 @@ struct sriov_pf {
 	char reason[256];
 	struct sriov_vf *vfs;
 	size_t nvfs;
+	struct vfid_pf id;
 };
 
 struct sriov_plan {

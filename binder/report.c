@@ -3,6 +3,7 @@
  * schema is documented in vfio-early(8) and is stable: fields are added,
  * never renamed or removed, within one "schema" value. */
 #include "report.h"
+#include "apply_vfid.h"
 #include "doctor.h"
 #include "kmsg.h"
 #include "snippets.h"
@@ -163,6 +164,7 @@ void report_json(const struct run *r, struct json *j)
 		json_int(j, "numvfs_before", r->so ? r->so[i].numvfs_before : pf->sriov_num);
 		json_str(j, "action", x->refused ? "refuse" : "create");
 		json_str(j, "reason", x->refused ? x->reason : NULL);
+		vfid_json_pf(j, &x->id);
 		if (r->so) {
 			json_str(j, "result", sriov_result_name(r->so[i].res));
 			json_str(j, "message", r->so[i].message[0] ? r->so[i].message : NULL);
@@ -175,6 +177,7 @@ void report_json(const struct run *r, struct json *j)
 			json_str(j, "address", x->vfs[k].name);
 			json_str(j, "to", x->vfs[k].to_vfio ? "vfio-pci" : "host");
 			json_bool(j, "exists", x->vfs[k].exists);
+			vfid_json_vf(j, &x->vfs[k].id, r->so != NULL);
 			json_end_obj(j);
 		}
 		json_end_arr(j);
@@ -191,6 +194,7 @@ void report_json(const struct run *r, struct json *j)
 		json_int(j, "groups_bound", (long long)r->res.nbound);
 		json_int(j, "groups_failed", (long long)r->res.nfailed);
 		json_int(j, "sriov_failed", (long long)sriov_nfailed(r->so, r->sp.n));
+		json_int(j, "vf_identity_failed", (long long)vfid_nfailed(&r->sp));
 		json_str(j, "vfio_load_error", r->res.load_error[0] ? r->res.load_error : NULL);
 		json_int(j, "start_monotonic_us", (long long)r->t_start);
 	}
@@ -314,9 +318,17 @@ void report_table(const struct run *r, FILE *out)
 		}
 		fprintf(out, "%s %u VF(s)%s\n", pf->sriov_num == (int)x->numvfs ? "keep" : "create", x->numvfs,
 			x->pf_to_vfio ? " (PF on vfio-pci, enable_sriov=1)" : "");
-		for (size_t k = 0; k < x->nvfs; k++)
-			fprintf(out, "  VF %zu  %s  -> %s%s\n", k, x->vfs[k].name, x->vfs[k].to_vfio ? "vfio-pci" : "host driver",
-				x->vfs[k].exists ? "" : " (created at boot)");
+		for (size_t k = 0; k < x->nvfs; k++) {
+			struct strbuf id = { 0 };
+			vf_ident_text(&x->vfs[k].id.want, &id);
+			fprintf(out, "  VF %zu  %s  -> %s%s%s%s\n", k, x->vfs[k].name, x->vfs[k].to_vfio ? "vfio-pci" : "host driver",
+				x->vfs[k].exists ? "" : " (created at boot)", id.len ? "; " : "", id.len ? id.s : "");
+			sb_free(&id);
+		}
+		struct strbuf idl = { 0 };
+		vfid_pf_text(&x->id, &idl);
+		fputs(idl.s ? idl.s : "", out);
+		sb_free(&idl);
 	}
 	if (r->plan.findings.n)
 		fprintf(out, "\n");
@@ -380,6 +392,7 @@ static void log_sriov(const struct run *r)
 		case SR_DRYRUN: kmsg_log(&r->sr, 6, "sriov %s: dry run: would create %u VF(s)", pf, x->numvfs); break;
 		case SR_DISABLED: break;
 		}
+		vfid_kmsg(&r->sr, &r->t.v[x->pf], x);
 		sb_free(&sb);
 	}
 }

@@ -4,6 +4,7 @@
  * apply the writes, the log and the record. check and status stop before
  * anything is written. */
 #include "run.h"
+#include "apply_vfid.h"
 #include "doctor.h"
 #include "hostfacts.h"
 #include "kmsg.h"
@@ -122,6 +123,8 @@ static void plan_all(struct run *r)
 
 	plan_build(&r->cfg, &r->t, &r->prot, &r->plan);
 	plan_sriov(&r->cfg, &r->t, &r->plan, &r->sp, &sf);
+	if (!streq(r->mode, "apply")) /* apply looks once the PF driver is bound */
+		vfid_lookup(&r->sr, &r->t, &r->sp, &sf);
 	sriov_bind_rules(&r->sp, &r->cfg);
 	if (r->cfg.n != n0) {
 		plan_free(&r->plan);
@@ -268,6 +271,7 @@ int run_apply(struct run *r)
 		config_init(&r->cfg, r->config_path);
 		r->cfg.errors = keep.errors;
 		free(keep.rules);
+		free(keep.vf_macs);
 	}
 	if (scan(r) < 0) {
 		kmsg_log(&r->sr, 3, "%s", r->notes.v[r->notes.n - 1]);

@@ -2,6 +2,7 @@
 /* status: on the booted host, what is on vfio-pci, against the config and
  * the record boot left in /run/vfio-early/state.json. */
 #include "status.h"
+#include "apply_vfid.h"
 #include "record.h"
 
 #include <stdio.h>
@@ -121,8 +122,10 @@ int status_show(const struct run *r, bool json)
 			printf("%-12s  %-8d  %-8u  %-14s  %s\n", pf->name, pf->sriov_num, x->numvfs, boot, x->refused ? "refused" : ok ? "ok" : "MISMATCH");
 		}
 	}
-	if (json) {
+	if (json)
 		json_end_arr(&j);
+	mismatches += vfid_status(&r->sr, &r->t, &r->sp, rec, json ? &j : NULL);
+	if (json) {
 		json_int(&j, "mismatches", (long long)mismatches);
 		json_int(&j, "bound_outside_config", (long long)extra);
 		json_end_obj(&j);
