@@ -18,7 +18,7 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
 # Native drivers of the emulated devices, put into every test image (without
 # being force-loaded) so udev loads them in the initramfs, as on a host whose
 # initramfs carries its GPU/NIC/NVMe drivers: that is where the race is.
-VFIOTEST_MODULES="bochs snd_hda_intel e1000e e1000 8139cp nvme virtio_pci virtio_blk ext4"
+VFIOTEST_MODULES="bochs snd_hda_intel e1000e e1000 8139cp nvme virtio_pci virtio_blk ext4 igb"
 export VFIOTEST_MODULES
 
 say() { printf '%s\n' "$*" >&2; }
@@ -316,6 +316,13 @@ machine_protected() {
 machine_rootdisk() {
 	M+=(-drive "if=none,id=root,format=raw,snapshot=on,file=$ROOTFS"
 		-device virtio-blk-pci,addr=0xa,drive=root)
+}
+#   igb:      an Intel 82576 SR-IOV NIC as QEMU >= 8.0 emulates it (PF
+#             8086:10c9 on igb, VFs 8086:10ca at offset 0x80, stride 2)
+#             behind a root port: PF 01:00.0, VF k at 01:10.(2k)
+machine_igb() {
+	M+=(-device pcie-root-port,id=rp11,chassis=11,addr=0xb
+		-device igb,bus=rp11,netdev=n11 -netdev user,id=n11)
 }
 #   sriov:    two identical NVMe PFs (1b36:0010) with 2 VFs each possible,
 #             behind root ports: 01:00.0 and 02:00.0
