@@ -317,13 +317,6 @@ machine_rootdisk() {
 	M+=(-drive "if=none,id=root,format=raw,snapshot=on,file=$ROOTFS"
 		-device virtio-blk-pci,addr=0xa,drive=root)
 }
-#   igb:      an Intel 82576 SR-IOV NIC as QEMU >= 8.0 emulates it (PF
-#             8086:10c9 on igb, VFs 8086:10ca at offset 0x80, stride 2)
-#             behind a root port: PF 01:00.0, VF k at 01:10.(2k)
-machine_igb() {
-	M+=(-device pcie-root-port,id=rp11,chassis=11,addr=0xb
-		-device igb,bus=rp11,netdev=n11 -netdev user,id=n11)
-}
 #   sriov:    two identical NVMe PFs (1b36:0010) with 2 VFs each possible,
 #             behind root ports: 01:00.0 and 02:00.0
 machine_sriov() {
@@ -333,6 +326,13 @@ machine_sriov() {
 			-device "nvme-subsys,id=subsys$i,nqn=vfiotest$i"
 			-device "nvme,bus=rp$i,serial=vfiotest$i,subsys=subsys$i,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=8,msix_qsize=4")
 	done
+}
+#   igb:      an Intel 82576 SR-IOV NIC as QEMU >= 8.0 emulates it (PF
+#             8086:10c9 on igb, VFs 8086:10ca at offset 0x80, stride 2)
+#             behind a root port: PF 01:00.0, VF k at 01:10.(2k)
+machine_igb() {
+	M+=(-device pcie-root-port,id=rp11,chassis=11,addr=0xb
+		-device igb,bus=rp11,netdev=n11 -netdev user,id=n11)
 }
 
 # boot IMAGE LOG APPEND MACHINE... : one QEMU run, serial console to LOG.

@@ -8,9 +8,9 @@ int main(void)
 	test_parse();
 	test_cmdline();
 	test_plan();
+	test_vfid();
 	test_fnmatch();
 	test_json();
-	test_vfid();
 	printf("unit: %d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
 }

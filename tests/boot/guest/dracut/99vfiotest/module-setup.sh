@@ -25,9 +25,6 @@ installkernel() {
 # called by dracut
 install() {
     inst_simple "${VFIOTEST_GUEST:?}/vfiotest-report" /usr/libexec/vfiotest-report
-    # iproute2's ip, to list a PF's VFs (busybox's ip does not)
-    local ipbin
-    ipbin=$(command -v ip) && "$ipbin" -V 2> /dev/null | grep -q iproute2 && inst_binary "$ipbin" /usr/libexec/vfiotest-ip
     inst_multiple awk sed tr grep dmesg readlink cat uname tail sleep modprobe
     # Sorts before 00-vfio-early.sh: lets a scenario load native drivers first.
     inst_hook pre-udev 00 "$moddir/native-first.sh"
@@ -38,4 +35,7 @@ install() {
     inst_hook pre-pivot 99 "$moddir/vfiotest-pre-pivot.sh"
     mkdir -p "$initdir/lib/dracut"
     : > "$initdir/lib/dracut/need-initqueue"
+    # iproute2's ip, to list a PF's VFs (busybox's ip does not)
+    local ipbin
+    ipbin=$(command -v ip) && "$ipbin" -V 2> /dev/null | grep -q iproute2 && inst_binary "$ipbin" /usr/libexec/vfiotest-ip
 }
