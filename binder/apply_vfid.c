@@ -345,14 +345,22 @@ static void json_live(struct json *j, const struct vf_live *l)
 	json_end_obj(j);
 }
 
-/* One PF's VFs: the live list read once, a row per VF asked for. */
-static size_t status_pf(const struct sysroot *sr, const struct pci_dev *pf, const struct sriov_pf *x, const struct jv *rec, struct json *j)
+/* The live list read once, a row per VF asked for. */
+size_t vfid_status(const struct sysroot *sr, const struct pci_dev *pf, const struct sriov_pf *x, const struct jv *rec, struct json *j)
 {
-	struct vf_live *live = xcalloc(x->nvfs ? x->nvfs : 1, sizeof(*live));
+	struct vf_live *live;
 	char err[200] = "", msg[128] = "";
 	size_t mismatches = 0;
 	int r = -ENOENT;
 
+	if (j)
+		json_begin_arr(j, "vf_identity");
+	if (!x->id.wanted) {
+		if (j)
+			json_end_arr(j);
+		return 0;
+	}
+	live = xcalloc(x->nvfs ? x->nvfs : 1, sizeof(*live));
 	if (!sr->is_root)
 		(void)snprintf(err, sizeof(err), "not read: --sysroot is not the running system");
 	else if (!x->id.netdev[0] || x->id.ifindex <= 0)
@@ -389,10 +397,9 @@ static size_t status_pf(const struct sysroot *sr, const struct pci_dev *pf, cons
 			vf_live_text(&vf->id.want, &live[k], &now);
 		if (j) {
 			json_begin_obj(j, NULL);
-			json_str(j, "pf", pf->name);
-			json_str(j, "netdev", x->id.netdev[0] ? x->id.netdev : NULL);
 			json_int(j, "vf", (long long)k);
 			json_str(j, "address", vf->name);
+			json_str(j, "netdev", x->id.netdev[0] ? x->id.netdev : NULL);
 			json_begin_obj(j, "config");
 			vfid_json_vf(j, &vf->id, false);
 			json_end_obj(j);
@@ -407,8 +414,8 @@ static size_t status_pf(const struct sysroot *sr, const struct pci_dev *pf, cons
 		} else {
 			/* what the PF reports only where it is not what was asked */
 			bool same = streq(state, "ok") || streq(state, "refused") || streq(state, "no VF");
-			printf("%-12s  %-12s  %-10s  %-9s  %-8s  %s%s%s\n", vf->name, pf->name, x->id.netdev[0] ? x->id.netdev : "-",
-			       recorded(rec, pf->name, k), state, want.s,
+			printf("  VF %-4zu %-12s  %-10s  %-9s  %-8s  %s%s%s\n", k, vf->name, x->id.netdev[0] ? x->id.netdev : "-", recorded(rec, pf->name, k),
+			       state, want.s,
 			       same	? ""
 			       : r == 0 ? "; now: "
 					: "; ",
@@ -420,23 +427,6 @@ static size_t status_pf(const struct sysroot *sr, const struct pci_dev *pf, cons
 		sb_free(&now);
 	}
 	free(live);
-	return mismatches;
-}
-
-size_t vfid_status(const struct sysroot *sr, const struct devtab *t, const struct sriov_plan *sp, const struct jv *rec, struct json *j)
-{
-	size_t mismatches = 0;
-	bool any = false;
-
-	for (size_t i = 0; i < sp->n; i++)
-		any |= sp->v[i].id.wanted;
-	if (j)
-		json_begin_arr(j, "vf_identity");
-	else if (any)
-		printf("\n%-12s  %-12s  %-10s  %-9s  %-8s  %s\n", "VF", "PF", "NETDEV", "BOOT", "STATE", "VF IDENTITY (CONFIG; NOW where it differs)");
-	for (size_t i = 0; i < sp->n; i++)
-		if (sp->v[i].id.wanted)
-			mismatches += status_pf(sr, &t->v[sp->v[i].pf], &sp->v[i], rec, j);
 	if (j)
 		json_end_arr(j);
 	return mismatches;

@@ -17,7 +17,8 @@ void vfid_lookup(const struct sysroot *sr, const struct devtab *t, struct sriov_
 void vfid_apply(const struct sysroot *sr, const struct pci_dev *pf, struct sriov_pf *x, unsigned timeout_ms);
 /* apply's kernel log line for one PF (nothing when nothing was asked). */
 void vfid_kmsg(const struct sysroot *sr, const struct pci_dev *pf, const struct sriov_pf *x);
-/* status: what each PF's netdev reports now against the config, as a
- * table (j NULL) or a "vf_identity" array in j; rec is the boot record
- * (may be NULL). Returns the number of mismatches. */
-size_t vfid_status(const struct sysroot *sr, const struct devtab *t, const struct sriov_plan *sp, const struct jv *rec, struct json *j);
+/* status, for one PF: what its netdev reports now against the config, as
+ * indented rows under the PF's (j NULL) or a "vf_identity" array in the
+ * PF's object; rec is the boot record (may be NULL). Returns the number of
+ * mismatches. */
+size_t vfid_status(const struct sysroot *sr, const struct pci_dev *pf, const struct sriov_pf *x, const struct jv *rec, struct json *j);

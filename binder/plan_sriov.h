@@ -3,6 +3,7 @@
  * where each VF will sit and where it goes. Pure. */
 #pragma once
 #include "plan.h"
+#include "vfid.h"
 
 struct sriov_vf {
 	struct pci_addr addr; /* predicted from offset/stride, or read from virtfnK */

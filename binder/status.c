@@ -117,15 +117,15 @@ int status_show(const struct run *r, bool json)
 			json_int(&j, "numvfs_config", x->numvfs);
 			json_str(&j, "boot", boot);
 			json_str(&j, "state", x->refused ? "refused" : ok ? "ok" : "MISMATCH");
+			mismatches += vfid_status(&r->sr, pf, x, rec, &j);
 			json_end_obj(&j);
 		} else {
 			printf("%-12s  %-8d  %-8u  %-14s  %s\n", pf->name, pf->sriov_num, x->numvfs, boot, x->refused ? "refused" : ok ? "ok" : "MISMATCH");
+			mismatches += vfid_status(&r->sr, pf, x, rec, NULL);
 		}
 	}
-	if (json)
-		json_end_arr(&j);
-	mismatches += vfid_status(&r->sr, &r->t, &r->sp, rec, json ? &j : NULL);
 	if (json) {
+		json_end_arr(&j);
 		json_int(&j, "mismatches", (long long)mismatches);
 		json_int(&j, "bound_outside_config", (long long)extra);
 		json_end_obj(&j);

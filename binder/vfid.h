@@ -4,9 +4,8 @@
  * words to the plan, its findings and the renderers. Pure. Setting it
  * through rtnetlink is apply_vfid.c's job. */
 #pragma once
-#include "util.h"
+#include "parse.h"
 
-struct config;
 struct devtab;
 struct findings;
 struct json;
@@ -15,19 +14,6 @@ struct vf_live;
 
 #define MAC_STR_MAX 18 /* "02:00:00:00:00:01" */
 #define VLAN_ID_MAX 4094
-
-enum onoff { ONOFF_UNSET = 0, ONOFF_OFF, ONOFF_ON };
-
-/* In struct rule; zeroed: nothing asked. A list's MACs are
- * config->vf_macs[mac_first, mac_first + nmacs); "BASE+" sets mac_seq. */
-struct vfid_rule {
-	size_t mac_first, nmacs;
-	bool mac_seq;
-	uint64_t mac_base;
-	bool has_vlan;
-	uint16_t vlan;
-	enum onoff trust, spoofchk;
-};
 
 /* What one VF is to get. MACs are 48-bit numbers, first octet highest. */
 struct vf_ident {
@@ -60,16 +46,7 @@ int mac_parse(const char *s, uint64_t *ret);
 void mac_fmt(uint64_t mac, char buf[static MAC_STR_MAX]);
 bool mac_is_multicast(uint64_t mac); /* broadcast included */
 
-/* One word of an sriov rule: 1 when it is mac=, vlan=, trust= or
- * spoofchk= and valid (list MACs appended to c->vf_macs), 0 when it is
- * none of them, -EINVAL with the reason in why. */
-int vfid_parse_option(struct config *c, struct vfid_rule *id, const char *tok, char *why, size_t size);
-/* The whole rule read: its MACs against vfs=N. 0 or -EINVAL with why. */
-int vfid_check_rule(const struct vfid_rule *id, unsigned numvfs, char *why, size_t size);
-/* The config read: a MAC given twice anywhere in it (lists and BASE+
- * ranges) is an error at the later line. Appends at most max
- * "FILE:LINE: ..." errors to c->errors; returns how many. */
-size_t vfid_check_config(struct config *c, size_t max);
+/* vfid_parse_option(), vfid_check_rule(), vfid_check_config(): parse.h */
 bool vfid_rule_wanted(const struct vfid_rule *id);
 /* VF k's MAC under the rule; false when it gets none. */
 bool vfid_rule_mac(const struct config *c, const struct vfid_rule *id, unsigned k, uint64_t *ret);
