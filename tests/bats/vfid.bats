@@ -155,9 +155,11 @@ conf_error() {
 	# the PF's other VF steps went on: autoprobe put back
 	[[ $WRITES == *"0000:01:00.0/sriov_drivers_autoprobe 1" ]]
 	run ve status
-	[[ $output == *"0000:01:10.0  0000:01:00.0  -           failed     unknown   mac 02:00:00:00:00:10, trust on; not read: --sysroot is not the running system"* ]]
+	[[ $output == *"0000:01:00.0  2         2         unchanged       ok
+  VF 0    0000:01:10.0  -           failed     unknown   mac 02:00:00:00:00:10, trust on; not read: --sysroot is not the running system
+  VF 1    0000:01:10.2  -           failed     unknown   mac 02:00:00:00:00:11, trust on; not read: --sysroot is not the running system"* ]]
 	run ve status --json
-	[ "$(jq -r '[.vf_identity[] | .address + "=" + .boot + "=" + .state] | join(",")' <<<"$output")" = \
+	[ "$(jq -r '[.sriov[0].vf_identity[] | .address + "=" + .boot + "=" + .state] | join(",")' <<<"$output")" = \
 		"0000:01:10.0=failed=unknown,0000:01:10.2=failed=unknown" ]
 }
 

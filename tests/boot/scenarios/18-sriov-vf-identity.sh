@@ -31,7 +31,7 @@ assertions() {
 	expect_state '"vf_identity_failed": 0,'
 	# status reads the netdev live: every VF ok
 	expect_status_rc 0
-	[[ $(grep -cE '^status\| 0000:01:10\.[024] +0000:01:00\.0 +[a-z0-9]+ +set +ok +mac 02:00:00:00:1[01]:[0-9a-f]{2}, vlan 10, trust on, spoofchk off$' <<< "$REPORT") == 3 ]] ||
-		fail "status does not show 3 VFs ok: $(grep '^status| 0000:01:10' <<< "$REPORT" | head -n 3 | tr '\n' ' ')"
+	[[ $(grep -cE '^status\|   VF [012] +0000:01:10\.[024] +[a-z0-9]+ +set +ok +mac 02:00:00:00:1[01]:[0-9a-f]{2}, vlan 10, trust on, spoofchk off$' <<< "$REPORT") == 3 ]] ||
+		fail "status does not show 3 VFs ok: $(grep '^status|   VF' <<< "$REPORT" | head -n 3 | tr '\n' ' ')"
 	expect_before_udev
 }
