@@ -37,9 +37,10 @@ static int nl_open(struct nl *n)
 	struct timeval tv = { NL_TIMEOUT_S, 0 };
 	int one = 1;
 
+	n->seq = (uint32_t)now_us();
 	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, RTNL_NETLINK_ROUTE);
 	if (n->fd < 0)
-		return -errno;
+		return errno ? -errno : -EIO;
 	if (setsockopt(n->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
 		int e = -errno;
 		(void)close(n->fd);
@@ -47,7 +48,6 @@ static int nl_open(struct nl *n)
 	}
 	/* the kernel's own words on a refusal, where it has some (4.12+) */
 	(void)setsockopt(n->fd, RTNL_SOL_NETLINK, RTNL_NETLINK_EXT_ACK, &one, sizeof(one));
-	n->seq = (uint32_t)now_us();
 	return 0;
 }
 

@@ -182,7 +182,6 @@ static void ack_message(const uint8_t *m, size_t mlen, uint16_t flags, char *msg
 {
 	size_t off = RTNL_HDRLEN + RTNL_ERRLEN;
 	struct nla a;
-	int r;
 
 	if (!(flags & RTNL_NLM_F_ACK_TLVS) || !msgsize)
 		return;
@@ -196,7 +195,7 @@ static void ack_message(const uint8_t *m, size_t mlen, uint16_t flags, char *msg
 	m += off;
 	mlen -= off;
 	off = 0;
-	while ((r = nla_next(m, mlen, &off, &a)) > 0)
+	while (nla_next(m, mlen, &off, &a) > 0)
 		if (a.type == RTNL_NLMSGERR_ATTR_MSG && a.len) {
 			size_t n = strnlen((const char *)a.data, a.len);
 			if (n >= msgsize)

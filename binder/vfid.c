@@ -253,15 +253,15 @@ size_t vfid_check_config(struct config *c, size_t max)
 			/* report at the later of the two lines, about the first MAC both give */
 			const struct mac_span *late = s[i].line >= hi->line ? &s[i] : hi, *early = late == hi ? &s[i] : hi;
 			uint64_t m = s[i].first;
+			unsigned long long vl = late->vf0 + (m - late->first), ve = early->vf0 + (m - early->first);
 			char a[MAC_STR_MAX];
 			mac_fmt(m, a);
 			if (late->rule == early->rule)
 				sl_addf(&c->errors, "%s:%u: mac=: %s is given twice (VF %llu and VF %llu); every VF needs its own MAC", c->path, late->line, a,
-					(unsigned long long)(early->vf0 + (m - early->first)), (unsigned long long)(late->vf0 + (m - late->first)));
+					ve, vl);
 			else
 				sl_addf(&c->errors, "%s:%u: mac=: %s (VF %llu here) is VF %llu's MAC at %s:%u already; every VF needs its own MAC", c->path,
-					late->line, a, (unsigned long long)(late->vf0 + (m - late->first)),
-					(unsigned long long)(early->vf0 + (m - early->first)), c->path, early->line);
+					late->line, a, vl, ve, c->path, early->line);
 			nerr++;
 		}
 		if (!hi || s[i].last > hi->last)
