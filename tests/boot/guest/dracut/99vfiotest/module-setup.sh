@@ -37,5 +37,7 @@ install() {
     : > "$initdir/lib/dracut/need-initqueue"
     # iproute2's ip, to list a PF's VFs (busybox's ip does not)
     local ipbin
-    ipbin=$(command -v ip) && "$ipbin" -V 2> /dev/null | grep -q iproute2 && inst_binary "$ipbin" /usr/libexec/vfiotest-ip
+    if ipbin=$(command -v ip) && "$ipbin" -V 2> /dev/null | grep -q iproute2; then
+        inst_binary "$ipbin" /usr/libexec/vfiotest-ip
+    fi
 }
