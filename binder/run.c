@@ -307,13 +307,18 @@ out:
 	if (o.disabled)
 		kmsg_log(&r->sr, 6, "done in %llu us: bound nothing (%s); record in /%s", (unsigned long long)(r->t_end - r->t_start), o.disabled_why,
 			 STATE_FILE);
-	else
+	else {
 		/* An SR-IOV step that failed (no PF driver, no VFs) is a failure
-		 * like a group that did not bind: the summary counts both. */
-		kmsg_log(&r->sr, 6, "done in %llu us: %zu group(s) bound, %zu already, %zu refused, %zu failed%s%s; record in /%s",
+		 * like a group that did not bind: the summary counts both. A VF
+		 * whose MAC did not take is bound all the same: said apart. */
+		char vfid[64] = "";
+		if (vfid_nfailed(&r->sp))
+			(void)snprintf(vfid, sizeof(vfid), ", VF identity failed on %zu VF(s)", vfid_nfailed(&r->sp));
+		kmsg_log(&r->sr, 6, "done in %llu us: %zu group(s) bound, %zu already, %zu refused, %zu failed%s%s%s; record in /%s",
 			 (unsigned long long)(r->t_end - r->t_start), r->res.nbound, r->res.nalready, r->res.nrefused,
-			 r->res.nfailed + sriov_nfailed(r->so, r->sp.n), sriov_nfailed(r->so, r->sp.n) ? " (SR-IOV steps included)" : "",
+			 r->res.nfailed + sriov_nfailed(r->so, r->sp.n), sriov_nfailed(r->so, r->sp.n) ? " (SR-IOV steps included)" : "", vfid,
 			 r->cl.dryrun ? " (dry run)" : "", STATE_FILE);
+	}
 	record_write(r);
 	return EXIT_OK;
 }

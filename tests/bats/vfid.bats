@@ -152,6 +152,7 @@ conf_error() {
 	[ "$(state '.summary.vf_identity_failed')" = 2 ]
 	[ "$(state '.sriov[0].netdev')" = null ]
 	kmsg | grep -qx '<3>vfio-early: sriov 0000:01:00.0: VF identity FAILED for 2 of 2 VF(s) (VF 0: not set: 0000:01:00.0 has no netdev (nothing in /sys/bus/pci/devices/0000:01:00.0/net/ within 20 ms)); the VFs are bound regardless'
+	kmsg | grep -q 'done in [0-9]* us: 0 group(s) bound, 0 already, 0 refused, 2 failed, VF identity failed on 2 VF(s); record in'
 	# the PF's other VF steps went on: autoprobe put back
 	[[ $WRITES == *"0000:01:00.0/sriov_drivers_autoprobe 1" ]]
 	run ve status
