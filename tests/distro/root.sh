@@ -39,7 +39,7 @@ esac
 PKGS="bash busybox-static ca-certificates coreutils cpio dpkg-dev dracut-core e2fsprogs file gcc jq kmod libc6-dev
 linux-image-amd64 make musl-tools procps qemu-system-x86 systemd udev util-linux xz-utils zstd
 initramfs-tools gzip"
-# iproute2: `ip link show` lists a PF's VFs in the guest (scenario 18).
+# iproute2: `ip link show` lists a PF's VFs in the guest (scenario 19).
 PKGS="$PKGS iproute2"
 # shellcheck disable=SC2086 # PKGS is a word list
 pkgs_key=$(printf '%s\n' $PKGS | LC_ALL=C sort -u | tr '\n' ' ')
