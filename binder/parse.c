@@ -476,7 +476,7 @@ static void parse_sriov(struct pctx *p, char **tok, int ntok)
 	}
 	if (vfio && parse_vf_list(p, vfio, &tmp) < 0)
 		return;
-	for (size_t k = 0; k < tmp.nranges; k++)
+	for (size_t k = 0; vfio && k < tmp.nranges; k++) /* ranges come only from vfio= */
 		if (tmp.ranges[k].last >= tmp.numvfs) {
 			perr(p, "'vfio=%s': VF %u does not exist with vfs=%u (indexes run from 0 to %u)", shown(vfio, b), tmp.ranges[k].last, tmp.numvfs,
 			     tmp.numvfs - 1);
