@@ -7,19 +7,17 @@
 
 void findings_add(struct findings *f, enum severity sev, const char *code, const char *subject, const char *remedy, const char *fmt, ...)
 {
-	struct strbuf sb = { 0 };
 	struct finding *x;
 	va_list ap;
 
-	va_start(ap, fmt);
-	sb_vprintf(&sb, fmt, ap);
-	va_end(ap);
 	GROW(f->v, f->cap, f->n);
 	x = &f->v[f->n++];
+	va_start(ap, fmt);
+	x->message = xvasprintf(fmt, ap);
+	va_end(ap);
 	x->sev = sev;
 	(void)snprintf(x->code, sizeof(x->code), "%s", code);
 	x->subject = xstrdup(subject);
-	x->message = sb_steal(&sb);
 	x->remedy = remedy ? xstrdup(remedy) : NULL;
 }
 
@@ -335,19 +333,17 @@ static bool host_critical(uint32_t class)
 static void refuse(struct plan_group *g, const char *code, size_t idx, const char *fmt, ...) PRINTF(4, 5);
 static void refuse(struct plan_group *g, const char *code, size_t idx, const char *fmt, ...)
 {
-	struct strbuf sb = { 0 };
 	struct refusal *x;
 	va_list ap;
 
-	va_start(ap, fmt);
-	sb_vprintf(&sb, fmt, ap);
-	va_end(ap);
 	g->act = GA_REFUSE;
 	GROW(g->why, g->capwhy, g->nwhy);
 	x = &g->why[g->nwhy++];
+	va_start(ap, fmt);
+	x->message = xvasprintf(fmt, ap);
+	va_end(ap);
 	(void)snprintf(x->code, sizeof(x->code), "%s", code);
 	x->idx = idx;
-	x->message = sb_steal(&sb);
 }
 
 const struct refusal *plan_refusal(const struct plan_group *g, size_t idx)
