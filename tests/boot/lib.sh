@@ -304,6 +304,19 @@ machine_shared() {
 		-device qemu-xhci,bus=br1,addr=0x2
 		-device e1000,bus=br1,addr=0x3,netdev=n2 -netdev user,id=n2)
 }
+#   rpslot:   00:08.0 pcie-root-port in physical slot 8 (pciehp: sys/bus/pci/
+#             slots/8) with an e1000e (8086:10d3) behind it: bus 01 alone,
+#   rpextra:  with another root port at 00:07.0 (an e1000, 8086:100e,
+#             behind it) before it: that one takes bus 01, the slot-8 card
+#             moves to bus 02
+machine_rpextra() {
+	M+=(-device pcie-root-port,id=rp7,chassis=7,slot=7,addr=0x7
+		-device e1000,bus=rp7,netdev=n7 -netdev user,id=n7)
+}
+machine_rpslot() {
+	M+=(-device pcie-root-port,id=rp8,chassis=8,slot=8,addr=0x8
+		-device e1000e,bus=rp8,netdev=n8,mac=52:54:00:00:00:08 -netdev user,id=n8)
+}
 #   protected: 00:07.0 pcie-pci-bridge; 01:01.0 virtio-blk holding the root
 #             fs (/dev/vda); 01:02.0 e1000: one group
 machine_protected() {
