@@ -64,6 +64,21 @@ pciids() {
 	[ "$(dev 0000:01:00.0 .boot_vga)" = false ]
 }
 
+@test "every field of list --json is documented in conf/check-json.md's list section" {
+	tree gpu-hda
+	conf "# nothing"
+	# a slot and pci.ids so that every field has a value somewhere
+	mkdir -p "$ROOT/sys/bus/pci/slots/3" && echo 0000:01:00 >"$ROOT/sys/bus/pci/slots/3/address"
+	ljson
+	doc=$(sed -n '/^## `vfio-early list --json`/,$p' "$TESTS_DIR/../conf/check-json.md")
+	[ -n "$doc" ]
+	keys=$(jq -r '[paths | map(select(type == "string")) | last] | unique | .[]' <<<"$JSON")
+	[ "$(wc -l <<<"$keys")" -ge 30 ]
+	for k in $keys; do
+		grep -q -e "\`$k\`" -e "\"$k\"" <<<"$doc" || { echo "field $k not documented"; false; }
+	done
+}
+
 @test "path: the device.function chain from the root bus, no bus numbers below it; parent: the bridge above" {
 	tree gpu-hda
 	conf "# nothing"
