@@ -283,7 +283,8 @@ struct lcard {
 	struct pci_addr slot;
 	size_t first, end; /* into list.order: its first function, its group's end */
 	size_t fn; /* the device its line names, NONE: none could be identified */
-	char line[64];
+	char line[64]; /* "bind ...", "" : none (or VFs) */
+	char sriov[64]; /* VFs: the PF's "sriov ..." rule, which creates them at boot */
 };
 
 struct lgroup {
@@ -453,15 +454,24 @@ static void build_groups(struct list *l)
  * group, by address, with its ids so the rule fails closed if another
  * card turns up there; the card's other functions in the group come with
  * it. (A slot selector with id= requires every function to have those
- * ids: a GPU's HDA function would refuse the group.) */
+ * ids: a GPU's HDA function would refuse the group.) A VF exists only once
+ * its PF's sriov rule has created it, at boot too, so a bind rule would
+ * find nothing there: its card gets the PF's sriov rule instead. */
 static void card_line(const struct list *l, struct lcard *c)
 {
 	for (size_t k = c->first; k < c->end && c->fn == NONE; k++) {
 		const struct pci_dev *d = &l->t->v[l->order[k]];
-		if (pci_same_slot(&d->addr, &c->slot) && !pci_class_is_bridge(d->class) && identified(d)) {
-			c->fn = l->order[k];
+		size_t pf;
+		if (!pci_same_slot(&d->addr, &c->slot) || pci_class_is_bridge(d->class) || !identified(d))
+			continue;
+		c->fn = l->order[k];
+		if (!d->is_vf) {
 			(void)snprintf(c->line, sizeof(c->line), "bind %s id=%04x:%04x", d->name, d->vendor, d->device);
+			continue;
 		}
+		pf = find_dev(l->t, &d->physfn);
+		if (pf != NONE && l->t->v[pf].sriov_num > 0)
+			(void)snprintf(c->sriov, sizeof(c->sriov), "sriov %s vfs=%d", l->t->v[pf].name, l->t->v[pf].sriov_num);
 	}
 }
 
@@ -606,6 +616,20 @@ static void json_dev(const struct list *l, struct json *j, size_t i)
 	json_str(j, "parent", x->parent != NONE ? l->t->v[x->parent].name : NULL);
 	json_str(j, "protected", x->why_protected);
 	json_str(j, "problem", d->problem[0] ? d->problem : NULL);
+	if (d->sriov_total >= 0) {
+		json_int(j, "sriov_totalvfs", d->sriov_total);
+		json_int(j, "sriov_numvfs", d->sriov_num);
+	} else {
+		json_null(j, "sriov_totalvfs");
+		json_null(j, "sriov_numvfs");
+	}
+	if (d->is_vf) {
+		char pf[PCI_ADDR_MAX];
+		pci_addr_fmt(&d->physfn, pf);
+		json_str(j, "physfn", pf);
+	} else {
+		json_null(j, "physfn");
+	}
 	json_end_obj(j);
 }
 
@@ -636,6 +660,7 @@ static void json_group(const struct list *l, struct json *j, const struct lgroup
 		json_end_arr(j);
 		json_str(j, "slot", l->x[l->order[c->first]].slot[0] ? l->x[l->order[c->first]].slot : NULL);
 		json_str(j, "bind", c->line[0] ? c->line : NULL);
+		json_str(j, "sriov", c->sriov[0] ? c->sriov : NULL);
 		json_end_obj(j);
 	}
 	json_end_arr(j);
@@ -741,7 +766,15 @@ static void text_dev(const struct list *l, FILE *out, size_t i)
 	fprintf(out, "  %-12s  %-9s  %-9s  %-11s  %-14s", d->name, ids, sub, identified(d) ? pci_class_name(d->class) : "?", d->driver[0] ? d->driver : "-");
 	if (x->slot[0])
 		fprintf(out, "  slot %s", x->slot);
-	fprintf(out, "  path %s%s\n", x->path[0] ? x->path : "?", d->boot_vga == 1 ? "  boot VGA" : "");
+	fprintf(out, "  path %s%s", x->path[0] ? x->path : "?", d->boot_vga == 1 ? "  boot VGA" : "");
+	if (d->sriov_total > 0)
+		fprintf(out, "  SR-IOV PF, %d of %d VFs", d->sriov_num, d->sriov_total);
+	if (d->is_vf) {
+		char pf[PCI_ADDR_MAX];
+		pci_addr_fmt(&d->physfn, pf);
+		fprintf(out, "  VF of %s", pf);
+	}
+	fputc('\n', out);
 	if (x->vendor_name || x->class_desc) {
 		fprintf(out, "                %s: ", x->class_desc ? x->class_desc : pci_class_name(d->class));
 		if (!x->vendor_name)
@@ -768,6 +801,8 @@ static void text_lines(const struct list *l, FILE *out, const struct lgroup *g, 
 			has_vga |= pci_same_slot(&l->t->v[l->order[k]].addr, &c->slot) && l->t->v[l->order[k]].boot_vga == 1;
 		if (c->line[0])
 			fprintf(out, "    %s%s\n", c->line, has_vga ? " allow-boot-vga" : "");
+		else if (c->sriov[0] && (i == g->card0 || !streq(c->sriov, l->c[i - 1].sriov)))
+			fprintf(out, "    %s\n", c->sriov);
 	}
 }
 
@@ -801,6 +836,8 @@ static void text_group(const struct list *l, FILE *out, const struct lgroup *g)
 	if (group_bindable(l, g)) {
 		if (g->ncards > 1)
 			fprintf(out, "  binding is refused unless every card in it is named; to pass all %zu, add to %s:\n", g->ncards, conf);
+		else if (l->c[g->card0].sriov[0])
+			fprintf(out, "  VFs exist once their PF's sriov rule creates them, at boot too (a bind rule finds none); add to %s:\n", conf);
 		else
 			fprintf(out, "  to pass it through, add to %s:\n", conf);
 		text_lines(l, out, g, false);

@@ -341,13 +341,14 @@ int run_status(struct run *r, bool json)
 }
 
 /* Read-only, like check, but about the host rather than the config: every
- * device, so the full scan. */
+ * device, so the full scan, SR-IOV included (a VF's line is its PF's
+ * sriov rule). */
 int run_list(struct run *r, bool json, bool tree)
 {
 	int e;
 
 	protected_load(r, true);
-	if ((e = scan_full(&r->sr, false, &r->t)) < 0) {
+	if ((e = scan_full(&r->sr, true, &r->t)) < 0) {
 		fprintf(stderr, "vfio-early: %s/sys/bus/pci/devices: cannot read (%s); is sysfs mounted?\n", streq(r->sysroot_path, "/") ? "" : r->sysroot_path,
 			strerror(-e));
 		return EXIT_SYSTEM;

@@ -162,6 +162,35 @@ dev    0001:42:1f.3 8086:1533 class=020000 group=3 parent=0001:41:00.0 driver=ig
 	[ "$(grp 14 '.cards[0].functions | join(",")')" = "0000:01:00.0,0000:01:00.1,0000:01:00.2,0000:01:00.3" ]
 }
 
+@test "SR-IOV: a VF's card offers its PF's sriov rule, not a bind rule (no VF exists at boot before it); check takes it" {
+	tree sriov-vfs
+	conf "# nothing"
+	ljson
+	[ "$(dev 0000:01:00.0 '[.sriov_totalvfs, .sriov_numvfs, .physfn] | map(tostring) | join(" ")')" = "32 4 null" ]
+	[ "$(dev 0000:01:02.3 '[.sriov_totalvfs, .physfn] | map(tostring) | join(" ")')" = "null 0000:01:00.0" ]
+	[ "$(dev 0000:00:17.0 '[.sriov_totalvfs, .physfn] | map(tostring) | join(" ")')" = "null null" ]
+	for g in 21 22 23 24; do
+		[ "$(grp "$g" '.cards[0] | [.bind, .sriov] | map(tostring) | join("|")')" = "null|sriov 0000:01:00.0 vfs=4" ]
+		[ "$(grp "$g" .bindable)" = true ]
+	done
+	[ "$(grp 20 '.cards[0] | [.bind, .sriov] | map(tostring) | join("|")')" = "bind 0000:01:00.0 id=8086:1572|null" ]
+	run ve list
+	[ "$(grep -cx "    sriov 0000:01:00.0 vfs=4" <<<"$output")" -eq 4 ]
+	[[ "$output" != *"bind 0000:01:02"* ]]
+	[[ "$(grep "^  0000:01:00.0 " <<<"$output")" == *"SR-IOV PF, 4 of 32 VFs"* ]]
+	[[ "$(line_of 0000:01:02.1)" == *"VF of 0000:01:00.0"* ]]
+	conf "sriov 0000:01:00.0 vfs=4"
+	run ve check --json
+	[ "$(jq -r '[.groups[] | .iommu_group] | join(",")' <<<"$output")" = "21,22,23,24" ]
+	[ "$(jq -r '[.groups[].action] | unique | join(",")' <<<"$output")" = already-bound ]
+	# a PF without VFs is a card like any other
+	tree sriov
+	conf "# nothing"
+	ljson
+	[ "$(dev 0000:01:00.0 '[.sriov_totalvfs, .sriov_numvfs] | join(" ")')" = "2 0" ]
+	[ "$(grp 5 '.cards[0] | [.bind, .sriov] | map(tostring) | join("|")')" = "bind 0000:01:00.0 id=1b36:0010|null" ]
+}
+
 @test "isolated: one card's functions plus bridges; shared groups name every card and say binding needs them all" {
 	tree gpu-hda
 	conf "# nothing"
