@@ -86,10 +86,11 @@ int pci_path_string(const char *resolved_link, char *buf, size_t size)
 		e = strchrnul(c, '/');
 		if (e == c)
 			continue;
-		if (!addr_component(c, (size_t)(e - c), &a) || a.domain != dom || (n == 0 && a.bus != bus))
+		if (!addr_component(c, (size_t)(e - c), &a) || a.domain != dom || (n == 0 && a.bus != bus) || n == PCI_PATH_LEVELS)
 			return -EINVAL;
 		if (n++ == 0)
-			w = snprintf(tmp + len, sizeof(tmp) - len, "%02x:%02x.%x", a.bus, a.slot, a.func);
+			w = a.domain ? snprintf(tmp, sizeof(tmp), "%04x:%02x:%02x.%x", (unsigned)a.domain, a.bus, a.slot, a.func)
+				     : snprintf(tmp, sizeof(tmp), "%02x:%02x.%x", a.bus, a.slot, a.func);
 		else
 			w = snprintf(tmp + len, sizeof(tmp) - len, "/%02x.%x", a.slot, a.func);
 		if (w < 0 || (size_t)w >= sizeof(tmp) - len)

@@ -89,15 +89,27 @@ pciids() {
 	[ "$(dev 0000:01:00.0 .parent)" = 0000:00:01.0 ]
 	[ "$(dev 0000:00:01.0 .parent)" = null ]
 	# two bridges deep, in another PCI domain on root bus 40: the path
-	# carries the root bus and then only device.function numbers
+	# carries the domain (not 0000) and root bus, then only device.function
+	# numbers, as path= in vfio-early.conf(5) reads it
 	tree "
 bridge 0001:40:01.0 1022:1483 group=1 driver=pcieport
 bridge 0001:41:00.0 1022:57ad group=2 parent=0001:40:01.0 driver=pcieport
 dev    0001:42:1f.3 8086:1533 class=020000 group=3 parent=0001:41:00.0 driver=igb"
 	ljson
-	[ "$(dev 0001:42:1f.3 .path)" = 40:01.0/00.0/1f.3 ]
+	[ "$(dev 0001:42:1f.3 .path)" = 0001:40:01.0/00.0/1f.3 ]
 	[ "$(dev 0001:42:1f.3 .parent)" = 0001:41:00.0 ]
-	[ "$(dev 0001:41:00.0 .path)" = 40:01.0/00.0 ]
+	[ "$(dev 0001:41:00.0 .path)" = 0001:40:01.0/00.0 ]
+	# at most 8 levels, as path= takes them: a ninth has no path
+	desc="bridge 00:01.0 8086:1901 group=1"
+	for b in 1 2 3 4 5 6 7; do
+		desc+=$'\n'"bridge 0$b:00.0 10b5:8747 group=$((b + 1)) parent=0$((b - 1)):0$((b == 1 ? 1 : 0)).0"
+	done
+	desc+=$'\n'"dev 08:00.0 10de:2204 class=030000 group=20 parent=07:00.0"
+	tree "$desc"
+	ljson
+	[ "$(dev 0000:07:00.0 .path)" = 00:01.0/00.0/00.0/00.0/00.0/00.0/00.0/00.0 ]
+	[ "$(dev 0000:08:00.0 .path)" = null ]
+	[ "$(dev 0000:08:00.0 .parent)" = 0000:07:00.0 ]
 }
 
 @test "path: a root bus nested below a device (VMD) starts its own path; an odd link gives null, not a guess" {
@@ -118,7 +130,7 @@ dev    0001:42:1f.3 8086:1533 class=020000 group=3 parent=0001:41:00.0 driver=ig
 	printf 'PCI_CLASS=20000\nPCI_ID=8086:1533\nPCI_SUBSYS_ID=8086:0001\n' >"$ROOT/sys/devices/platform/odd/0000:05:00.0/uevent"
 	ln -s ../../../devices/platform/odd/0000:05:00.0 "$ROOT/sys/bus/pci/devices/0000:05:00.0"
 	ljson
-	[ "$(dev 10000:e1:00.0 .path)" = e0:1d.0/00.0 ]
+	[ "$(dev 10000:e1:00.0 .path)" = 10000:e0:1d.0/00.0 ]
 	[ "$(dev 10000:e1:00.0 .parent)" = 10000:e0:1d.0 ]
 	[ "$(dev 10000:e0:1d.0 .parent)" = null ]
 	[ "$(dev 0000:05:00.0 .path)" = null ]
