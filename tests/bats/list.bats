@@ -112,6 +112,31 @@ dev    0001:42:1f.3 8086:1533 class=020000 group=3 parent=0001:41:00.0 driver=ig
 	[ "$(dev 0000:08:00.0 .parent)" = 0000:07:00.0 ]
 }
 
+@test "path: what list shows is what a path= rule selects (main's parser; skipped where path= is not parsed)" {
+	conf "bind path=00:01.0"
+	tree gpu-hda
+	run ve validate
+	[ "$status" -eq 0 ] || skip "this build's config parser has no path= selector"
+	n=0
+	for t in gpu-hda twins bridge-group "
+bridge 0001:40:01.0 1022:1483 group=1 driver=pcieport
+bridge 0001:41:00.0 1022:57ad group=2 parent=0001:40:01.0 driver=pcieport
+dev    0001:42:1f.3 8086:1533 class=020000 group=3 parent=0001:41:00.0 driver=igb"; do
+		tree "$t"
+		conf "# nothing"
+		ljson
+		while read -r a p; do
+			conf "bind path=$p"
+			run ve check --json
+			got=$(jq -r '[.groups[].devices[] | select(.selected_by != "group") | .address] | join(",")' <<<"$output")
+			echo "$a path=$p -> $got"
+			[ "$got" = "$a" ]
+			n=$((n + 1))
+		done < <(jq -r '.groups[].devices[] | select(.path != null and .bridge == false) | .address + " " + .path' <<<"$JSON")
+	done
+	[ "$n" -ge 20 ]
+}
+
 @test "path: a root bus nested below a device (VMD) starts its own path; an odd link gives null, not a guess" {
 	tree gpu-hda
 	conf "# nothing"
