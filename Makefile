@@ -41,7 +41,7 @@ PURE_SRCS := binder/util.c binder/pciaddr.c binder/parse.c binder/cmdline.c bind
              binder/plan.c binder/plan_sriov.c binder/json.c binder/doctor.c binder/snippets.c
 IO_SRCS   := binder/sysroot.c binder/scan.c binder/protected.c binder/apply.c binder/apply_sriov.c \
              binder/kmsg.c binder/record.c binder/report.c binder/status.c binder/hostfacts.c binder/initrd.c \
-             binder/run.c binder/main.c
+             binder/run.c binder/main.c binder/list.c
 KMOD_SRCS := binder/modload.c binder/fnmatch.c
 SRCS      := $(PURE_SRCS) $(IO_SRCS) $(KMOD_SRCS)
 OBJS      := $(SRCS:binder/%.c=$(BUILD)/obj/%.o)

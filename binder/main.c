@@ -31,6 +31,9 @@ NORETURN static void usage(FILE *out, int status)
 		     "  apply            bind now (what the initramfs runs); always exits 0\n"
 		     "  status [--json]  what is on vfio-pci, against the config and the boot record\n"
 		     "  protected        PCI devices the host needs (root disk, swap, default-route NIC)\n"
+		     "  list [--json] [--tree]\n"
+		     "                   every IOMMU group, its devices, whether it is isolated, and\n"
+		     "                   the config line to paste for each card; --tree: the topology\n"
 		     "  validate         parse the config only (image build hooks)\n"
 		     "\n"
 		     "Options:\n"
@@ -39,7 +42,8 @@ NORETURN static void usage(FILE *out, int status)
 		     "  --protected FILE  protected-device list from image build time\n"
 		     "                    (apply default: /etc/vfio-early/protected.list)\n"
 		     "  --cmdline FILE    kernel command line (apply default: SYSROOT/proc/cmdline)\n"
-		     "  --json            machine-readable output (check, status)\n"
+		     "  --json            machine-readable output (check, status, list)\n"
+		     "  --tree            list: the PCI topology from the host bridges down\n"
 		     "  -h, --help        this text\n"
 		     "  -V, --version     version\n"
 		     "\n"
@@ -53,24 +57,28 @@ static const struct command {
 	const char *name;
 	bool takes_json;
 } commands[] = {
-	{ "check", true }, { "apply", false }, { "status", true }, { "protected", false }, { "validate", false },
+	{ "check", true }, { "apply", false }, { "status", true }, { "protected", false }, { "validate", false }, { "list", true },
 };
 
 int main(int argc, char **argv)
 {
+	/* One option a line (clang-format would pack nine into a grid). */
+	/* clang-format off */
 	static const struct option opts[] = {
 		{ "sysroot", required_argument, NULL, 's' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "protected", required_argument, NULL, 'p' },
 		{ "cmdline", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "tree", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* clang-format on */
 	struct run r = { .sysroot_path = "/", .config_path = "/etc/vfio-early.conf" };
 	const struct command *cmd = NULL;
-	bool json = false;
+	bool json = false, tree = false;
 	int c, e, status;
 
 	oom_handler = oom_exit;
@@ -84,6 +92,7 @@ int main(int argc, char **argv)
 		case 'p': r.protected_path = optarg; break;
 		case 'k': r.cmdline_path = optarg; break;
 		case 'j': json = true; break;
+		case 't': tree = true; break;
 		case 'h': usage(stdout, EXIT_OK);
 		case 'V': printf("vfio-early %s\n", VFIO_EARLY_VERSION); return EXIT_OK;
 		default: usage(stderr, EXIT_USAGE);
@@ -101,7 +110,11 @@ int main(int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 	}
 	if (json && !cmd->takes_json) {
-		fprintf(stderr, "vfio-early: --json goes with check or status\n");
+		fprintf(stderr, "vfio-early: --json goes with check, status or list\n");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (tree && (!streq(cmd->name, "list") || json)) {
+		fprintf(stderr, "vfio-early: --tree goes with list, without --json (the JSON has every device's path and parent)\n");
 		usage(stderr, EXIT_USAGE);
 	}
 	r.mode = cmd->name;
@@ -122,6 +135,8 @@ int main(int argc, char **argv)
 		status = run_check(&r, json);
 	else if (streq(cmd->name, "status"))
 		status = run_status(&r, json);
+	else if (streq(cmd->name, "list"))
+		status = run_list(&r, json, tree);
 	else
 		status = run_protected(&r);
 	run_free(&r);

@@ -7,6 +7,7 @@
 #include "doctor.h"
 #include "hostfacts.h"
 #include "kmsg.h"
+#include "list.h"
 #include "protected.h"
 #include "record.h"
 #include "report.h"
@@ -341,6 +342,22 @@ int run_status(struct run *r, bool json)
 		plan_all(r);
 	int s = status_show(r, json);
 	return r->cfg.errors.n ? EXIT_CONFIG : s;
+}
+
+/* Read-only, like check, but about the host rather than the config: every
+ * device, so the full scan, SR-IOV included (a VF's line is its PF's
+ * sriov rule). */
+int run_list(struct run *r, bool json, bool tree)
+{
+	int e;
+
+	protected_load(r, true);
+	if ((e = scan_full(&r->sr, true, &r->t)) < 0) {
+		fprintf(stderr, "vfio-early: %s/sys/bus/pci/devices: cannot read (%s); is sysfs mounted?\n", streq(r->sysroot_path, "/") ? "" : r->sysroot_path,
+			strerror(-e));
+		return EXIT_SYSTEM;
+	}
+	return list_show(r, json, tree);
 }
 
 void run_free(struct run *r)

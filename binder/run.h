@@ -48,4 +48,5 @@ int run_check(struct run *r, bool json);
 int run_apply(struct run *r);
 int run_status(struct run *r, bool json);
 int run_protected(struct run *r);
+int run_list(struct run *r, bool json, bool tree);
 void run_free(struct run *r);

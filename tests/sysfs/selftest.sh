@@ -90,6 +90,14 @@ check_tree() {
 			[ -L "sys/bus/pci/devices/${m##*/}" ] || err "$m: not in sys/bus/pci/devices"
 		done
 	done
+	for sl in sys/bus/pci/slots/*; do
+		[ -d "$sl" ] || continue
+		ad=$(cat "$sl/address" 2>/dev/null) || { err "$sl: no address"; continue; }
+		case $ad in
+		[0-9a-f][0-9a-f][0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-1][0-9a-f]) ;;
+		*) err "$sl: address '$ad' is not DDDD:BB:SS" ;;
+		esac
+	done
 	for l in sys/dev/block/* sys/class/block/* sys/block/* sys/class/net/* sys/class/iommu/*; do
 		[ -L "$l" ] || continue
 		[ -d "$(readlink -f "$l")" ] || err "$l does not resolve"
@@ -152,6 +160,29 @@ expect_err 1 "dev 00:00.0 8086:29c0 class=020000 boot_vga=1"
 expect_err 2 "dev 00:00.0 8086:29c0 class=060000
 part sda1 of=sda dev=8:1"
 expect_err 1 "dev 00:00.0 8086:29c0 class=060000 sriov_numvfs=2"
+expect_err 1 "slot 1 addr=01:00.0"
+expect_err 1 "slot 1 addr=01:20"
+expect_err 1 "slot a/b addr=01:00"
+expect_err 2 "slot 1 addr=01:00
+slot 1 addr=02:00"
+expect_err 1 "slot 1"
+
+# physical slots: sys/bus/pci/slots/NAME/address as drivers/pci/slot.c prints it
+printf '%s\n' "bridge 00:01.0 8086:1901" "dev 01:00.0 10de:2204 class=030000 parent=00:01.0" \
+	"slot 4 addr=01:00" "slot 'Slot 7' addr=0001:3a:1f" >"$TMP/slots.tree"
+rm -rf "$TMP/slots"
+if "$MKTREE" "$TMP/slots.tree" "$TMP/slots" && [ "$(cat "$TMP/slots/sys/bus/pci/slots/4/address")" = 0000:01:00 ] &&
+	[ "$(cat "$TMP/slots/sys/bus/pci/slots/Slot 7/address")" = 0001:3a:1f ] && check_tree "$TMP/slots"; then
+	ok "slot statements"
+else
+	bad "slot statements"
+fi
+if [ -d "$TMP/slots" ]; then
+	cp -R -P "$TMP/slots" "$TMP/broken"
+	echo 0000:01:00.0 >"$TMP/broken/sys/bus/pci/slots/4/address"
+	if check_tree "$TMP/broken" >/dev/null; then bad "checker missed a slot address with a function"; else ok "checker notices a bad slot address"; fi
+	rm -rf "$TMP/broken"
+fi
 
 # 3. record-host.sh round trip: recorded copy must equal the source
 roundtrip() { # label src
@@ -170,7 +201,7 @@ roundtrip() { # label src
 		bad "recorded copy $1"; echo "$d" | head -20
 	fi
 }
-for s in swap-and-nic sriov-vfs root-disk-group virtio; do
+for s in swap-and-nic sriov-vfs root-disk-group virtio slots; do
 	[ -d "$TMP/$s" ] && roundtrip "$s" "$TMP/$s"
 done
 if "$GENTREE" 64 "$TMP/g64.tree" && "$MKTREE" "$TMP/g64.tree" "$TMP/g64"; then
