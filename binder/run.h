@@ -48,4 +48,6 @@ int run_check(struct run *r, bool json);
 int run_apply(struct run *r);
 int run_status(struct run *r, bool json);
 int run_protected(struct run *r);
+/* vfio-early rom ADDR [-o FILE]: see rom.h. */
+int run_rom(struct run *r, const char *addr, const char *out, bool json);
 void run_free(struct run *r);
