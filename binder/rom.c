@@ -31,7 +31,7 @@ struct rom_dump {
 	bool enabled; /* the device was enabled for the read */
 	bool have_res;
 	uint64_t res_start, res_end, res_flags; /* resource line 7 */
-	const char *shadow; /* why this is the boot VGA's shadow copy, or NULL */
+	const char *shadow; /* why the kernel reads the legacy shadow copy, or NULL */
 	char *buf;
 	size_t len;
 	char *error; /* why nothing could be read */
@@ -71,11 +71,15 @@ static void fail(struct rom_dump *x, int e, const char *what, const char *attr)
 }
 
 /* Resource line 7 (index 6, PCI_ROM_RESOURCE) and boot_vga: arch/x86's
- * pci_fixup_video() points the boot VGA's ROM resource at the legacy
+ * pci_fixup_video() points a VGA device's ROM resource at the legacy
  * shadow, 0xC0000-0xDFFFF, flagged IORESOURCE_ROM_SHADOW ("Video device
  * with shadowed ROM" in the kernel log); older kernels set the flag and
- * left the resource unset. Reading then returns that RAM copy, made by the
- * firmware at boot, not the card's ROM. */
+ * left the resource unset. Reading then returns that RAM copy the firmware
+ * made of the boot VGA's ROM and ran. Since the fixup runs as each device
+ * is found, before the VGA arbiter picks the boot device, it marks every
+ * VGA-class device that decodes at boot and has VGA routed to it: seen on
+ * Debian's 6.1 with two VGA devices on the root bus (boot scenario 17), the
+ * second one's `rom` returns the first one's shadow. */
 static void find_shadow(struct rom_dump *x)
 {
 	char p[SR_PATH_MAX], *text = NULL, *line;
@@ -99,12 +103,11 @@ static void find_shadow(struct rom_dump *x)
 		}
 	}
 	free(text);
-	if (x->d.boot_vga != 1)
-		return;
 	if (x->have_res && ((x->res_flags & IORESOURCE_ROM_SHADOW) || x->res_start == 0xc0000))
-		x->shadow = "its ROM resource is the legacy shadow (0xC0000, IORESOURCE_ROM_SHADOW)";
-	else if (!x->have_res || (!x->res_start && !x->res_end))
-		x->shadow = "it has no ROM BAR of its own (resource line 7 unset), yet the kernel returned a ROM";
+		x->shadow = "its ROM resource is the legacy shadow at 0xC0000 (IORESOURCE_ROM_SHADOW; the kernel log says \"Video device with "
+			    "shadowed ROM\")";
+	else if (x->d.boot_vga == 1 && (!x->have_res || (!x->res_start && !x->res_end)))
+		x->shadow = "it has no ROM BAR of its own (resource line 7 unset), yet the kernel returned a ROM: the legacy shadow at 0xC0000";
 }
 
 static int write_attr(struct rom_dump *x, const char *attr, const char *val)
@@ -248,13 +251,12 @@ static void text_report(const struct rom_dump *x, const struct rom_opts *o)
 		printf("not read\n");
 		return;
 	}
-	printf("%zu bytes read from %s%s\n", x->len, x->shadow ? "the boot VGA's shadow copy" : "its ROM BAR",
+	printf("%zu bytes read from %s%s\n", x->len, x->shadow ? "the legacy shadow at 0xC0000, not its ROM BAR" : "its ROM BAR",
 	       x->enabled ? " (device enabled for the read)" : "");
 	text_images(x);
-	if (x->shadow)
-		printf("note: this is the firmware's copy at 0xC0000 of the boot VGA's ROM, not the card's own ROM: %s. The firmware may have "
-		       "changed it when it ran it; a ROM read with the card not the boot GPU (another GPU or slot first), or the vendor's file, is "
-		       "the card's own\n",
+	if (x->shadow && x->d.boot_vga == 1)
+		printf("note: shadow copy, not the card's own ROM: %s. It is the firmware's copy of this boot VGA's ROM, which the firmware may "
+		       "have changed when it ran it; the card's own ROM reads when another GPU is the boot VGA, or take the vendor's file\n",
 		       x->shadow);
 	for (size_t i = 0; i < x->rep.notes.n; i++)
 		printf("note: %s\n", x->rep.notes.v[i]);
@@ -415,6 +417,12 @@ int rom_command(const struct sysroot *sr, const char *sysroot_path, const struct
 	if (!x.error) {
 		x.parsed = true;
 		status = rom_parse((const uint8_t *)x.buf, x.len, x.d.vendor, x.d.device, &x.rep) < 0 ? EXIT_REFUSED : EXIT_OK;
+		if (x.shadow && x.d.boot_vga != 1) {
+			sl_addf(&x.rep.problems, "not this card's ROM: it is not the boot VGA, yet %s, which holds the boot VGA's ROM", x.shadow);
+			x.rep.valid = false;
+			x.rep.end = x.rep.trailing = 0;
+			status = EXIT_REFUSED;
+		}
 		if (status == EXIT_OK && o->out) {
 			if ((e = write_file(&x, o->out)) < 0) {
 				x.error = xasprintf("%s: cannot write %s: %s", x.d.name, o->out, strerror(-e));
