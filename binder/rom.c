@@ -28,6 +28,7 @@ struct rom_dump {
 	const struct sysroot *sr;
 	const char *sysroot_path;
 	struct pci_dev d;
+	bool found; /* the device exists and was read */
 	bool enabled; /* the device was enabled for the read */
 	bool have_res;
 	uint64_t res_start, res_end, res_flags; /* resource line 7 */
@@ -245,6 +246,8 @@ static void text_report(const struct rom_dump *x, const struct rom_opts *o)
 {
 	char kind[96];
 
+	if (!x->found)
+		return;
 	printf("%s %04x:%04x (%s, %s%s): ", x->d.name, x->d.vendor, x->d.device, pci_class_name(x->d.class), x->d.driver[0] ? "driver " : "no driver",
 	       x->d.driver);
 	if (!x->parsed) {
@@ -336,9 +339,15 @@ static void json_report(const struct rom_dump *x)
 	json_begin_obj(&j, NULL);
 	json_str(&j, "schema", "vfio-early-rom/1");
 	json_str(&j, "address", x->d.name);
-	json_hex(&j, "vendor", x->d.vendor, 4);
-	json_hex(&j, "device", x->d.device, 4);
-	json_hex(&j, "class", x->d.class, 6);
+	if (x->found) {
+		json_hex(&j, "vendor", x->d.vendor, 4);
+		json_hex(&j, "device", x->d.device, 4);
+		json_hex(&j, "class", x->d.class, 6);
+	} else {
+		json_null(&j, "vendor");
+		json_null(&j, "device");
+		json_null(&j, "class");
+	}
 	json_str(&j, "driver", x->d.driver[0] ? x->d.driver : NULL);
 	if (x->d.boot_vga >= 0)
 		json_bool(&j, "boot_vga", x->d.boot_vga == 1);
@@ -392,16 +401,17 @@ static int identify(struct rom_dump *x, const char *addr)
 		return EXIT_USAGE;
 	}
 	e = scan_one(x->sr, &a, false, &x->d);
-	if (e == -ENODEV || e == -ENOENT) {
+	if (e < 0) {
 		char p[SR_PATH_MAX];
 		pci_addr_fmt(&a, x->d.name);
-		fprintf(stderr, "vfio-early: rom: no PCI device %s (no %s)\n", x->d.name, dev_attr(x, "", p));
+		x->d.boot_vga = -1;
+		if (e == -ENODEV || e == -ENOENT)
+			x->error = xasprintf("no PCI device %s (no %s)", x->d.name, dev_attr(x, "", p));
+		else
+			x->error = xasprintf("%s: cannot read the device: %s", x->d.name, strerror(-e));
 		return EXIT_SYSTEM;
 	}
-	if (e < 0) {
-		fprintf(stderr, "vfio-early: rom: %s: cannot read the device: %s\n", x->d.name, strerror(-e));
-		return EXIT_SYSTEM;
-	}
+	x->found = true;
 	return EXIT_OK;
 }
 
@@ -410,10 +420,12 @@ int rom_command(const struct sysroot *sr, const char *sysroot_path, const struct
 	struct rom_dump x = { .sr = sr, .sysroot_path = sysroot_path };
 	int status = identify(&x, o->addr), e;
 
-	if (status != EXIT_OK)
+	if (status == EXIT_USAGE)
 		return status;
-	find_shadow(&x);
-	read_rom(&x);
+	if (x.found) {
+		find_shadow(&x);
+		read_rom(&x);
+	}
 	if (!x.error) {
 		x.parsed = true;
 		status = rom_parse((const uint8_t *)x.buf, x.len, x.d.vendor, x.d.device, &x.rep) < 0 ? EXIT_REFUSED : EXIT_OK;
@@ -431,7 +443,7 @@ int rom_command(const struct sysroot *sr, const char *sysroot_path, const struct
 				proxmox_names(&x);
 			}
 		}
-	} else {
+	} else if (x.found) {
 		status = x.status;
 	}
 	if (o->json)
