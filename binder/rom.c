@@ -107,7 +107,7 @@ static void find_shadow(struct rom_dump *x)
 	if (x->have_res && ((x->res_flags & IORESOURCE_ROM_SHADOW) || x->res_start == 0xc0000))
 		x->shadow = "its ROM resource is the legacy shadow at 0xC0000 (IORESOURCE_ROM_SHADOW; the kernel log says \"Video device with "
 			    "shadowed ROM\")";
-	else if (x->d.boot_vga == 1 && (!x->have_res || (!x->res_start && !x->res_end)))
+	else if (x->d.boot_vga == 1 && x->have_res && !x->res_start && !x->res_end)
 		x->shadow = "it has no ROM BAR of its own (resource line 7 unset), yet the kernel returned a ROM: the legacy shadow at 0xC0000";
 }
 
@@ -161,8 +161,15 @@ static int write_file(struct rom_dump *x, const char *out)
 {
 	char *tmp = xasprintf("%s.vfio-early-tmp", out), cwd[PATH_MAX];
 	size_t done = 0;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644), e = 0;
+	int fd = -1, e = 0;
 
+	/* O_EXCL: never through a link someone left in a shared directory;
+	 * a stale temporary file (an earlier run killed) goes first. */
+	for (int tries = 0; fd < 0 && tries < 2; tries++) {
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644);
+		if (fd < 0 && (errno != EEXIST || unlink(tmp) < 0))
+			break;
+	}
 	if (fd < 0)
 		e = -errno;
 	while (!e && done < x->rep.end) {

@@ -235,6 +235,18 @@ expect_invalid() {
 	cmp ok.rom sub/gpu.rom
 }
 
+@test "rom: a link left where the temporary file goes is replaced, never followed" {
+	romfile ok.rom x86
+	rom_tree ok.rom
+	echo victim >victim
+	ln -s victim out.rom.vfio-early-tmp
+	run vrom $GPU -o out.rom
+	[ "$status" -eq 0 ]
+	[ "$(cat victim)" = victim ]
+	cmp ok.rom out.rom
+	[[ ! -e out.rom.vfio-early-tmp && ! -L out.rom.vfio-early-tmp ]]
+}
+
 @test "rom: an output file that cannot be written: exit 111, says why" {
 	romfile ok.rom x86
 	rom_tree ok.rom
