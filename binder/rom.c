@@ -79,8 +79,8 @@ static void fail(struct rom_dump *x, int e, const char *what, const char *attr)
  * made of the boot VGA's ROM and ran. Since the fixup runs as each device
  * is found, before the VGA arbiter picks the boot device, it marks every
  * VGA-class device that decodes at boot and has VGA routed to it: seen on
- * Debian's 6.1 and 6.12 with two VGA devices on the root bus (boot scenario 17), the
- * second one's `rom` returns the first one's shadow. */
+ * Debian's 6.1 and 6.12 with two VGA devices on the root bus (boot
+ * scenario 17), the second one's `rom` returns the first one's shadow. */
 static void find_shadow(struct rom_dump *x)
 {
 	char p[SR_PATH_MAX], *text = NULL, *line;
@@ -278,7 +278,8 @@ static void text_report(const struct rom_dump *x, const struct rom_opts *o)
 	}
 	printf("valid: %s, %zu bytes\n", rom_kind(&x->rep, kind, sizeof(kind)), x->rep.end);
 	if (!x->file) {
-		printf("(save it with: vfio-early rom %s -o FILE)\n", x->d.name);
+		if (!o->out)
+			printf("(save it with: vfio-early rom %s -o FILE)\n", x->d.name);
 		return;
 	}
 	printf("wrote %s\nUse it:\n", x->file);
