@@ -80,7 +80,7 @@ static void fail(struct rom_dump *x, int e, const char *what, const char *attr)
  * is found, before the VGA arbiter picks the boot device, it marks every
  * VGA-class device that decodes at boot and has VGA routed to it: seen on
  * Debian's 6.1 and 6.12 with two VGA devices on the root bus (boot
- * scenario 17), the second one's `rom` returns the first one's shadow. */
+ * scenario 19), the second one's `rom` returns the first one's shadow. */
 static void find_shadow(struct rom_dump *x)
 {
 	char p[SR_PATH_MAX], *text = NULL, *line;

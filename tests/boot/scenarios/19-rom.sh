@@ -72,7 +72,7 @@ assertions() {
 	expect_rom_out 0000:01:00.0 '^ +hostpci0: 0000:01:00.0,romfile=1234-1111.rom '
 	expect_rom_out 0000:01:00.0 "^  libvirt: <rom file='/run/vfiotest-rom-0000:01:00.0.rom'/>"
 	if want=$(qemu_rom_file vgabios-stdvga.bin); then
-		dump=$OUT/tmp/17-rom.$$.rom
+		dump=$OUT/tmp/19-rom.$$.rom
 		sed -n 's/^rom 0000:01:00.0 b64| //p' <<< "$REPORT" | base64 -d > "$dump" 2> /dev/null
 		if cmp -s "$dump" "$want"; then
 			info "01:00.0 ROM = $want ($(stat -c %s "$want") bytes)"
