@@ -11,6 +11,7 @@
 #include "protected.h"
 #include "record.h"
 #include "report.h"
+#include "rom.h"
 #include "scan.h"
 #include "snippets.h"
 #include "status.h"
@@ -326,6 +327,12 @@ int run_protected(struct run *r)
 	for (size_t i = 0; i < r->notes.n; i++)
 		fprintf(stderr, "vfio-early: note: %s\n", r->notes.v[i]);
 	return EXIT_OK;
+}
+
+int run_rom(struct run *r, const char *addr, const char *out, bool json)
+{
+	struct rom_opts o = { .addr = addr, .out = out, .json = json };
+	return rom_command(&r->sr, r->sysroot_path, &o);
 }
 
 int run_status(struct run *r, bool json)

@@ -49,4 +49,6 @@ int run_apply(struct run *r);
 int run_status(struct run *r, bool json);
 int run_protected(struct run *r);
 int run_list(struct run *r, bool json, bool tree);
+/* vfio-early rom ADDR [-o FILE]: see rom.h. */
+int run_rom(struct run *r, const char *addr, const char *out, bool json);
 void run_free(struct run *r);

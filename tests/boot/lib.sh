@@ -330,6 +330,17 @@ machine_rootdisk() {
 	M+=(-drive "if=none,id=root,format=raw,snapshot=on,file=$ROOTFS"
 		-device virtio-blk-pci,addr=0xa,drive=root)
 }
+#   rom:      00:09.0 pcnet (1022:2000), no driver in the test images: nothing
+#             enabled it; QEMU puts efi-pcnet.rom (x86 + EFI) in its ROM BAR.
+#             01:00.0 VGA (bochs-drm) behind the root port 00:0a.0, which
+#             does not route VGA: the kernel leaves its ROM resource alone
+#             (a VGA on the root bus, like standard's 00:05.0, is marked
+#             shadowed). With "standard" beside it: 00:02.0 the boot VGA.
+machine_rom() {
+	M+=(-device pcnet,addr=0x9,netdev=n9 -netdev user,id=n9
+		-device pcie-root-port,id=rp10,chassis=10,addr=0xa
+		-device VGA,bus=rp10,addr=0x0)
+}
 #   sriov:    two identical NVMe PFs (1b36:0010) with 2 VFs each possible,
 #             behind root ports: 01:00.0 and 02:00.0
 machine_sriov() {
