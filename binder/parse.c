@@ -467,8 +467,8 @@ static void parse_sriov(struct pctx *p, char **tok, int ntok)
 		return;
 	for (size_t k = 0; k < tmp.nranges; k++)
 		if (tmp.ranges[k].last >= tmp.numvfs) {
-			perr(p, "'vfio=%s': VF %u does not exist with vfs=%u (indexes run from 0 to %u)", shown(vfio, b), tmp.ranges[k].last, tmp.numvfs,
-			     tmp.numvfs - 1);
+			perr(p, "'vfio=%s': VF %u does not exist with vfs=%u (indexes run from 0 to %u)", shown(vfio ? vfio : "", b), tmp.ranges[k].last,
+			     tmp.numvfs, tmp.numvfs - 1);
 			return;
 		}
 	struct rule *r = config_add_rule(p->c, RULE_SRIOV, p->line, &sel);
