@@ -314,7 +314,11 @@ machine_rpextra() {
 		-device e1000,bus=rp7,netdev=n7 -netdev user,id=n7)
 }
 machine_rpslot() {
-	M+=(-device pcie-root-port,id=rp8,chassis=8,slot=8,addr=0x8
+	# Native PCIe hotplug (not QEMU's ACPI hotplug, q35's default since
+	# QEMU 6.1): pciehp registers the port's slot under its Physical Slot
+	# Number, /sys/bus/pci/slots/8, as on real boards' slot capabilities.
+	M+=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
+		-device pcie-root-port,id=rp8,chassis=8,slot=8,addr=0x8
 		-device e1000e,bus=rp8,netdev=n8,mac=52:54:00:00:00:08 -netdev user,id=n8)
 }
 #   protected: 00:07.0 pcie-pci-bridge; 01:01.0 virtio-blk holding the root

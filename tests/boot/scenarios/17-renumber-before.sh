@@ -12,5 +12,10 @@ assertions() {
 	use_report initrd || return
 	expect_dev 0000:01:00.0 id=8086:10d3 driver=vfio-pci override=vfio-pci
 	expect_kmsg 'vfio-early: group [0-9]+: bound 0000:01:00.0 to vfio-pci' 1
+	# every rule found the card: slot=8 (pciehp/acpiphp's slot) and path=
+	# each on their own, or the record would hold a rule-no-match finding
+	if grep '^state ' <<< "$REPORT" | grep -q '"rule-no-match"'; then
+		fail "$WHERE: a rule matched nothing: $(grep '^state ' <<< "$REPORT" | grep -A1 '"rule-no-match"' | tr -s ' ' | head -c 300)"
+	fi
 	expect_before_udev
 }
