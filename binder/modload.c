@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "modload.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libkmod.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -142,4 +144,54 @@ int modload(const struct sysroot *sr, const char *kver, const char *name, const 
 	kmod_module_unref_list(list);
 	kmod_unref(ctx);
 	return loaded ? 0 : (r < 0 ? r : -ENOENT);
+}
+
+#define MODULES_ALIAS_MAX (64u << 20)
+
+void modaliases_free(struct modaliases *m)
+{
+	free(m->text);
+	memset(m, 0, sizeof(*m));
+}
+
+int vfio_variant_lookup(const struct sysroot *sr, const char *kver, struct modaliases *m, const char *vfio_modalias, struct alias_match *ret)
+{
+	char path[160];
+
+	if (!m->read) {
+		m->read = true;
+		(void)snprintf(path, sizeof(path), "lib/modules/%s/modules.alias", kver);
+		m->err = kver[0] ? sr_read_all(sr, path, MODULES_ALIAS_MAX, &m->text, &m->len) : -ENOENT;
+	}
+	if (m->err < 0)
+		return m->err;
+	return alias_best_match(m->text, m->len, "vfio_pci:", vfio_modalias, VFIO_GENERIC_MODULE, ret) ? 0 : -ENOENT;
+}
+
+int module_pci_driver(const struct sysroot *sr, const char *module, const char *want, char *ret, size_t size)
+{
+	char path[160], mod[MODULE_NAME_MAX];
+	struct dirent *e;
+	DIR *d;
+	int r = -ENOENT;
+
+	/* sys/module uses the kernel's spelling: '_' for '-'. */
+	(void)snprintf(mod, sizeof(mod), "%s", module);
+	for (char *c = mod; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	(void)snprintf(path, sizeof(path), "sys/module/%s/drivers", mod);
+	if (!(d = sr_opendir(sr, path)))
+		return -ENOENT;
+	while ((e = readdir(d))) {
+		const char *name = e->d_name + strlen("pci:");
+		if (!startswith(e->d_name, "pci:") || !*name || strlen(name) >= size)
+			continue;
+		if (r == 0 && !(want && driver_name_eq(name, want)))
+			continue; /* keep the first, unless this one is the one wanted */
+		(void)snprintf(ret, size, "%s", name);
+		r = 0;
+	}
+	(void)closedir(d);
+	return r;
 }

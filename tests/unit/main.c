@@ -10,6 +10,7 @@ int main(void)
 	test_plan();
 	test_fnmatch();
 	test_json();
+	test_variant();
 	printf("unit: %d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
 }

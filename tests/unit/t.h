@@ -44,3 +44,4 @@ void test_plan(void);
 void test_cmdline(void);
 void test_fnmatch(void);
 void test_json(void);
+void test_variant(void);
