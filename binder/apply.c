@@ -144,7 +144,7 @@ static void choose(const struct sysroot *sr, const struct devtab *t, struct plan
 	}
 	pci_vfio_modalias(d, ma, sizeof(ma));
 	r = vfio_variant_lookup(sr, t->kver, aliases, ma, &m);
-	if (r == 0) {
+	if (r > 0) {
 		c->why = VW_VARIANT;
 		(void)snprintf(c->module, sizeof(c->module), "%s", m.module);
 		(void)snprintf(c->alias, sizeof(c->alias), "%s", m.pattern);
@@ -155,7 +155,7 @@ static void choose(const struct sysroot *sr, const struct devtab *t, struct plan
 	c->why = VW_GENERIC;
 	(void)snprintf(c->module, sizeof(c->module), "%s", VFIO_GENERIC_MODULE);
 	(void)snprintf(c->driver, sizeof(c->driver), "%s", VFIO_GENERIC_DRIVER);
-	if (r != -ENOENT)
+	if (r < 0)
 		(void)snprintf(c->note, sizeof(c->note), "variant drivers not looked up: /lib/modules/%s/modules.alias: %s", t->kver, strerror(-r));
 }
 

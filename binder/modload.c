@@ -165,7 +165,7 @@ int vfio_variant_lookup(const struct sysroot *sr, const char *kver, struct modal
 	}
 	if (m->err < 0)
 		return m->err;
-	return alias_best_match(m->text, m->len, "vfio_pci:", vfio_modalias, VFIO_GENERIC_MODULE, ret) ? 0 : -ENOENT;
+	return alias_best_match(m->text, m->len, "vfio_pci:", vfio_modalias, VFIO_GENERIC_MODULE, ret);
 }
 
 int module_pci_driver(const struct sysroot *sr, const char *module, const char *want, char *ret, size_t size)

@@ -21,8 +21,8 @@ struct modaliases {
 void modaliases_free(struct modaliases *m);
 /* The vfio variant driver module for a device modalias ("vfio_pci:v..."):
  * the best "alias vfio_pci:..." entry other than vfio_pci's own catch-all.
- * 0 with ret filled, -ENOENT when none matches, other -errno when
- * modules.alias cannot be read. */
+ * 1 with ret filled, 0 when none matches, -errno when modules.alias
+ * cannot be read. */
 int vfio_variant_lookup(const struct sysroot *sr, const char *kver, struct modaliases *m, const char *vfio_modalias, struct alias_match *ret);
 /* The PCI driver a module registered (sys/module/MOD/drivers/pci:NAME);
  * with several, the one named like want. -ENOENT: not loaded or none. */
