@@ -324,6 +324,11 @@ machine_standard() {
 		-device intel-hda,id=hda0,addr=0x5.1 -device hda-duplex,bus=hda0.0,audiodev=snd
 		-device ich9-intel-hda,id=hda1,addr=0x6 -device hda-duplex,bus=hda1.0,audiodev=snd)
 }
+#   display2: 00:08.0 bochs-display (1234:1111 like the VGAs, class 0380,
+#             bochs-drm), its own group
+machine_display2() {
+	M+=(-device bochs-display,addr=0x8)
+}
 #   bridge:   00:07.0 pcie-pci-bridge (shpc)   group G with everything behind it
 #             01:01.0 e1000, 01:02.0 rtl8139  (8139cp)
 machine_bridge() {
