@@ -15,8 +15,7 @@ int modload(const struct sysroot *sr, const char *kver, const char *name, const 
 struct modaliases {
 	bool read;
 	int err; /* -errno when unreadable */
-	char *text;
-	size_t len;
+	struct strbuf lines; /* its "alias vfio_pci:" lines only */
 };
 void modaliases_free(struct modaliases *m);
 /* The vfio variant driver module for a device modalias ("vfio_pci:v..."):

@@ -193,3 +193,29 @@ pci/drivers_probe 0000:02:00.1
 	run "$FBIN" --sysroot "$ROOT" --config "$CONF" status --json
 	[ "$(jq -r '.devices[] | select(.address == "0000:02:00.0") | .vfio_driver_why' <<<"$output")" = 'variant matched vfio_pci:v00001AF4d00001041sv*sd*bc*sc*i*' ]
 }
+
+@test "modules.alias is read in 64 KiB pieces: a line across a boundary, after a line longer than a piece, the last without a newline" {
+	tree variant
+	a=$ROOT/lib/modules/6.1.0-test/modules.alias
+	python3 - "$a" <<-'PY'
+		import sys
+		out = "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n"
+		while len(out) < 65536 - 20:
+		    out += "alias pci:v00008086d%08Xsv*sd*bc*sc*i* filler\n" % len(out)
+		out = out[:65536 - 20 - 1] + "\n"  # the next line starts 20 bytes before 64 KiB
+		out += "alias vfio_pci:v000015B3d0000101Esv*sd*bc*sc*i* mlx5_vfio_pci\n"
+		# longer than a piece; what starts the next piece is no line start
+		out += "alias long_" + "x" * (65536 - 11) + "alias vfio_pci:v000010DEd00001AEFsv*sd*bc*sc*i* mid_line\n"
+		out += "alias vfio_pci:v00001AF4d00001041sv*sd*bc*sc*i* virtio_vfio_pci\n"
+		out += "alias pci:v*d*sv*sd*bc*sc*i* filler\n" * 2000
+		out += "alias vfio_pci:v000010DEd00002204sv*sd*bc*sc*i* nv_vfio_pci"
+		open(sys.argv[1], "w").write(out)
+	PY
+	conf "bind 01:00.0" "bind 02:00.0" "bind 02:00.1" "bind 03:00.0" "bind 03:00.1"
+	run ve check --json
+	[ "$(dev_json 0000:01:00.0 vfio_module)" = mlx5_vfio_pci ]
+	[ "$(dev_json 0000:02:00.0 vfio_module)" = virtio_vfio_pci ]
+	[ "$(dev_json 0000:02:00.1 vfio_module)" = vfio_pci ]
+	[ "$(dev_json 0000:03:00.0 vfio_module)" = nv_vfio_pci ]
+	[ "$(dev_json 0000:03:00.1 vfio_module)" = vfio_pci ]
+}
