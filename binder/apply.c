@@ -289,7 +289,7 @@ static void bind_group(const struct sysroot *sr, const struct devtab *t, const s
 			r = sr_dev_write(sr, d->name, "driver_override", x->vfio_driver);
 		if (r < 0) {
 			set_err(x, "writing driver_override", r);
-			fail(go, d->name, "cannot set driver_override (%s)", strerror(-r));
+			fail(go, d->name, "cannot set driver_override to %s (%s)", x->vfio_driver, strerror(-r));
 			rollback(sr, t, g, go, k + 1);
 			return;
 		}

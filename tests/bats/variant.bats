@@ -187,6 +187,9 @@ pci/drivers_probe 0000:02:00.1
 	[ "$(state '.groups[0].result')" = bound ]
 	[ "$(state '.groups[0].devices[0].driver_after')" = virtio-vfio-pci ]
 	kmsg | grep -q 'group 13: bound 0000:02:00.0 to virtio-vfio-pci (variant matched vfio_pci:v00001AF4d00001041sv\*sd\*bc\*sc\*i\*), 0000:02:00.1 to vfio-pci (generic) ('
+	# the fake kernel moves driver links, not uevent's DRIVER= (scan reads it)
+	sed -i 's/^DRIVER=.*/DRIVER=virtio-vfio-pci/' "$ROOT/sys/bus/pci/devices/0000:02:00.0/uevent"
+	sed -i 's/^DRIVER=.*/DRIVER=vfio-pci/' "$ROOT/sys/bus/pci/devices/0000:02:00.1/uevent"
 	run "$FBIN" --sysroot "$ROOT" --config "$CONF" status
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -E '^0000:02:00\.0 .* virtio-vfio-pci +vfio-pci +bound +ok  \(variant matched vfio_pci:v00001AF4d00001041sv\*sd\*bc\*sc\*i\*\)$'
@@ -218,4 +221,52 @@ pci/drivers_probe 0000:02:00.1
 	[ "$(dev_json 0000:02:00.1 vfio_module)" = vfio_pci ]
 	[ "$(dev_json 0000:03:00.0 vfio_module)" = nv_vfio_pci ]
 	[ "$(dev_json 0000:03:00.1 vfio_module)" = vfio_pci ]
+}
+
+@test "fake kernel: a fault on each variant step binds the whole group or puts it back, and the record keeps each device's driver" {
+	FBIN=${VFIO_EARLY_FAULTS_BIN:-$TESTS_DIR/../build/san/vfio-early}
+	[ -x "$FBIN" ] || skip "no fault-injection build ($FBIN): make san"
+	run env VFIO_EARLY_FAULT=nonsense "$FBIN" --sysroot / --config /nonexistent check
+	[[ "$output" == *"VFIO_EARLY_FAULT: cannot parse"* ]] || skip "$FBIN is not a fault-injection build"
+	conf "option bind-timeout=50" "bind 02:00.0" "bind 02:00.1"
+	n=0
+	# SPEC|OUTCOME: kept (nothing written), restored, bound, dirty
+	for c in "opendir@virtio_vfio_pci/drivers:EACCES:*|kept" \
+		"exists@drivers/virtio-vfio-pci:ENOENT:*|bound" \
+		"driver_override virtio-vfio-pci:EBUSY|restored" \
+		"drivers_probe 0000:02:00.0:ENODEV|restored" \
+		"drivers_probe 0000:02:00.1:EIO|restored" \
+		"drivers_probe 0000:02:00.1:EIO,virtio-vfio-pci/unbind:EBUSY|dirty"; do
+		spec=${c%|*} want=${c##*|}
+		n=$((n + 1))
+		tree variant
+		run env VFIO_EARLY_FAKE_KERNEL=1 VFIO_EARLY_FAULT="$spec" ASAN_OPTIONS=detect_leaks=0 "$FBIN" --sysroot "$ROOT" --config "$CONF" apply
+		[ "$status" -eq 0 ]
+		d0=$(basename "$(readlink "$ROOT/sys/bus/pci/devices/0000:02:00.0/driver")")
+		d1=$(basename "$(readlink "$ROOT/sys/bus/pci/devices/0000:02:00.1/driver")")
+		o0=$(cat "$ROOT/sys/bus/pci/devices/0000:02:00.0/driver_override")
+		o1=$(cat "$ROOT/sys/bus/pci/devices/0000:02:00.1/driver_override")
+		res=$(state '.groups[0].result') r0=$(state '.groups[0].devices[0].result')
+		echo "# $spec: $res ($r0); $d0/$o0 $d1/$o1" >&3
+		[ "$(state '.groups[0].devices[0].vfio_module')" = virtio_vfio_pci ]
+		[ "$(state '.groups[0].devices[1].vfio_module')" = vfio_pci ]
+		case $want in
+		bound)
+			[ "$res $r0" = "bound bound" ]
+			[ "$d0/$o0 $d1/$o1" = "virtio-vfio-pci/virtio-vfio-pci vfio-pci/vfio-pci" ]
+			;;
+		kept | restored)
+			[ "$res $r0" = "failed $want" ]
+			[ "$d0/$o0 $d1/$o1" = "virtio-pci/(null) virtio-pci/(null)" ]
+			kmsg | grep -q 'group 13: FAILED: .*; group put back as it was: 0000:02:00.0 0000:02:00.1$'
+			;;
+		dirty)
+			# the rollback could not take 02:00.0 off the variant: said so
+			[ "$res $r0" = "failed dirty" ]
+			[ "$d0 $d1" = "virtio-vfio-pci virtio-pci" ]
+			kmsg | grep -q 'group 13: FAILED: .*; group NOT fully put back: 0000:02:00.0 (NOT restored: driver virtio-vfio-pci) 0000:02:00.1$'
+			;;
+		esac
+	done
+	[ "$n" -eq 6 ]
 }
