@@ -53,8 +53,8 @@ static bool alias_line(const char *s, const char *end, struct alias_match *ret)
 	while (q < end && *q != ' ' && *q != '\t' && *q != '\r')
 		q++;
 	n = (size_t)(q - p);
-	if (n == 0 || n >= sizeof(ret->module))
-		return false;
+	if (n == 0 || n >= sizeof(ret->module) || strspn(p, MODULE_NAME_CHARS) < n)
+		return false; /* the name goes into paths: a module name or nothing */
 	memcpy(ret->module, p, n);
 	ret->module[n] = '\0';
 	ret->wildcards = 0;

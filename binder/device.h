@@ -43,6 +43,7 @@ struct devtab {
 #define VFIO_GENERIC_DRIVER "vfio-pci"
 #define VFIO_GENERIC_MODULE "vfio_pci"
 #define MODULE_NAME_MAX 56 /* the kernel's MODULE_NAME_LEN */
+#define MODULE_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
 /* Driver and module names compare with '-' and '_' alike, as libkmod and
  * the kernel's module names do. */

@@ -11,6 +11,7 @@
  * id=VVVV:DDDD [subsystem=VVVV:DDDD]. Everything is parsed before anything
  * is acted on; errors are collected as "FILE:LINE: ...". Pure: no I/O. */
 #include "parse.h"
+#include "device.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -216,7 +217,7 @@ bool config_address_only(const struct config *cfg)
 static int parse_driver(struct pctx *p, const char *tok, char *driver)
 {
 	const char *v = tok + strlen("driver=");
-	size_t n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+	size_t n = strspn(v, MODULE_NAME_CHARS);
 	char b[48];
 
 	if (driver[0]) {

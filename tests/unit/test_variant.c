@@ -54,6 +54,7 @@ static const char aliases[] = "alias pci:v000015B3d0000101Esv*sd*bc*sc*i* mlx5_c
 			      "alias vfio_pci:v00001AF4d00001041sv*sd*bc*sc*i* virtio_other_vfio_pci\n"
 			      "alias vfio_pci:v00001234d*sv*sd*bc*sc*i*\n" /* no module: not a line */
 			      "# alias vfio_pci:v00001234d00001111sv*sd*bc*sc*i* commented\n"
+			      "alias vfio_pci:v00001B36d00000010sv*sd*bc*sc*i* ../../etc\n" /* not a module name */
 			      "alias vfio_pci:v00008086d00001521sv*sd*bc*sc*i* igb_vfio_pci"; /* no final newline */
 
 static const char *best(const char *modalias)
@@ -80,6 +81,8 @@ static void alias_matching(void)
 	CHECK_STR(best("pci:v000015B3d0000101Esv000015B3sd00000051bc02sc00i00"), "-");
 	t_name = "alias: comment and module-less lines are not entries";
 	CHECK_STR(best("vfio_pci:v00001234d00001111sv00001AF4sd00001100bc03sc00i00"), "-");
+	t_name = "alias: a module that is not a module name is no entry";
+	CHECK_STR(best("vfio_pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02"), "-");
 	t_name = "alias: the last line without a newline";
 	CHECK_STR(best("vfio_pci:v00008086d00001521sv00008086sd00000001bc02sc00i00"), "igb_vfio_pci");
 	t_name = "alias: the pattern and its wildcard count are returned";
