@@ -42,6 +42,18 @@ bool plan_dev_to_vfio(const struct plan_dev *pd, const struct pci_dev *d)
 	return (pd->act == DA_BIND || pd->act == DA_ALREADY) && !pci_class_is_bridge(d->class);
 }
 
+const char *vfio_why_text(const struct vfio_choice *c, char *buf, size_t size)
+{
+	switch (c->why) {
+	case VW_NONE: return NULL;
+	case VW_GENERIC: return "generic";
+	case VW_VARIANT: (void)snprintf(buf, size, "variant matched %s", c->alias); return buf;
+	case VW_RULE: (void)snprintf(buf, size, "rule driver=%s", streq(c->driver, VFIO_GENERIC_DRIVER) ? c->driver : c->module); return buf;
+	case VW_ALREADY: return "already bound";
+	}
+	return NULL;
+}
+
 const char *dev_action_name(enum dev_action a)
 {
 	switch (a) {
@@ -322,6 +334,8 @@ static void add_member(struct plan_group *g, size_t idx, const struct selection 
 	pd->selected = s->rule != NULL;
 	pd->line = s->rule ? s->rule->line : 0;
 	pd->by_cmdline = s->rule && s->rule->line == 0;
+	if (s->rule)
+		memcpy(pd->rule_driver, s->rule->driver, sizeof(pd->rule_driver));
 }
 
 static bool host_critical(uint32_t class)
@@ -488,7 +502,7 @@ static void decide_devices(const struct devtab *t, struct plan_group *g, struct 
 			pd->act = DA_KEEP;
 		else if (pci_class_is_bridge(d->class))
 			pd->act = DA_SKIP_BRIDGE;
-		else if (streq(d->driver, "vfio-pci")) {
+		else if (pci_driver_is_vfio(d->driver) || (pd->rule_driver[0] && driver_name_eq(d->driver, pd->rule_driver))) {
 			pd->act = DA_ALREADY;
 			endpoints++;
 			already++;

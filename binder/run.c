@@ -148,6 +148,7 @@ static void apply_new_vfs(struct run *r, const struct apply_opts *o)
 		if (vcfg.rules[i].kind == RULE_BIND)
 			scan_add(&r->sr, &r->t, &vcfg.rules[i].sel.addr);
 	plan_build(&vcfg, &r->t, &r->prot, &p2);
+	apply_choose_drivers(&r->sr, &r->t, &p2, &r->aliases);
 	apply_plan(&r->sr, &r->t, &p2, o, &r2);
 	plan_append(&r->plan, &p2);
 	apply_result_append(&r->res, &r2);
@@ -225,6 +226,7 @@ int run_check(struct run *r, bool json)
 			plan_all(r);
 		}
 	}
+	apply_choose_drivers(&r->sr, &r->t, &r->plan, &r->aliases);
 	/* The host doctor: its warnings are advice; only its errors (boot
 	 * would not bind) change the exit status. */
 	nplan = r->plan.findings.n;
@@ -287,6 +289,8 @@ int run_apply(struct run *r)
 	}
 	o.dryrun = r->cl.dryrun;
 	o.bind_timeout_ms = r->cfg.bind_timeout_ms;
+	if (!o.disabled)
+		apply_choose_drivers(&r->sr, &r->t, &r->plan, &r->aliases);
 	for (size_t i = 0; i < r->sp.n; i++)
 		if (r->sp.v[i].pf_to_vfio && !r->sp.v[i].refused)
 			o.vfio_options = "enable_sriov=1";
@@ -370,6 +374,7 @@ int run_list(struct run *r, bool json, bool tree)
 void run_free(struct run *r)
 {
 	apply_result_free(&r->res);
+	modaliases_free(&r->aliases);
 	sriov_plan_free(&r->sp);
 	free(r->so);
 	plan_free(&r->plan);

@@ -36,6 +36,7 @@ struct run {
 	struct apply_result res;
 	bool have_res;
 	struct doctor *doc; /* check only */
+	struct modaliases aliases; /* read when a device is to be bound */
 	struct sriov_plan sp;
 	struct sriov_outcome *so; /* parallel to sp.v, after apply */
 	uint64_t t_start, t_end;

@@ -45,3 +45,4 @@ void test_cmdline(void);
 void test_fnmatch(void);
 void test_json(void);
 void test_rom(void);
+void test_variant(void);
