@@ -2,7 +2,7 @@
 /* Config grammar (vfio-early.conf(5)): one rule per line, '#' starts a
  * comment, the first word dispatches:
  *
- *   bind    SELECTOR [strict] [allow-boot-vga]
+ *   bind    SELECTOR [strict] [allow-boot-vga] [driver=NAME]
  *   protect SELECTOR
  *   sriov   SELECTOR vfs=N [host | vfio=LIST] [mac=LIST|BASE+] [vlan=ID]
  *           [trust=on|off] [spoofchk=on|off]
@@ -12,6 +12,7 @@
  * id=VVVV:DDDD [subsystem=VVVV:DDDD]. Everything is parsed before anything
  * is acted on; errors are collected as "FILE:LINE: ...". Pure: no I/O. */
 #include "parse.h"
+#include "device.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -352,11 +353,32 @@ bool config_address_only(const struct config *cfg)
 	return true;
 }
 
+/* driver=NAME: a PCI driver or module name, as the kernel spells them. */
+static int parse_driver(struct pctx *p, const char *tok, char *driver)
+{
+	const char *v = tok + strlen("driver=");
+	size_t n = strspn(v, MODULE_NAME_CHARS);
+	char b[48];
+
+	if (driver[0]) {
+		perr(p, "'%s': driver= given twice", shown(tok, b));
+		return -EINVAL;
+	}
+	if (!*v || v[n] || n >= RULE_DRIVER_MAX) {
+		perr(p,
+		     "'%s': expected driver=NAME, a driver or module name (letters, digits, '_', '-'; at most %d), e.g. driver=vfio-pci or driver=mlx5_vfio_pci",
+		     shown(tok, b), RULE_DRIVER_MAX - 1);
+		return -EINVAL;
+	}
+	memcpy(driver, v, n + 1);
+	return 0;
+}
+
 static void parse_bind(struct pctx *p, char **tok, int ntok)
 {
 	struct selector sel;
 	bool strict = false, allow_vga = false;
-	char b[48];
+	char b[48], driver[RULE_DRIVER_MAX] = "";
 	int i = parse_selector(p, tok, ntok, &sel);
 
 	if (i < 0)
@@ -366,14 +388,19 @@ static void parse_bind(struct pctx *p, char **tok, int ntok)
 			strict = true;
 		else if (streq(tok[i], "allow-boot-vga"))
 			allow_vga = true;
-		else {
-			perr(p, "'%s': unknown bind option; accepted: an address, id=VVVV:DDDD, subsystem=VVVV:DDDD, strict, allow-boot-vga", shown(tok[i], b));
+		else if (startswith(tok[i], "driver=")) {
+			if (parse_driver(p, tok[i], driver) < 0)
+				return;
+		} else {
+			perr(p, "'%s': unknown bind option; accepted: an address, id=VVVV:DDDD, subsystem=VVVV:DDDD, strict, allow-boot-vga, driver=NAME",
+			     shown(tok[i], b));
 			return;
 		}
 	}
 	struct rule *r = config_add_rule(p->c, RULE_BIND, p->line, &sel);
 	r->strict = strict;
 	r->allow_boot_vga = allow_vga;
+	memcpy(r->driver, driver, sizeof(r->driver));
 }
 
 static void parse_protect(struct pctx *p, char **tok, int ntok)
@@ -476,10 +503,10 @@ static void parse_sriov(struct pctx *p, char **tok, int ntok)
 	}
 	if (vfio && parse_vf_list(p, vfio, &tmp) < 0)
 		return;
-	for (size_t k = 0; vfio && k < tmp.nranges; k++) /* ranges come only from vfio= */
+	for (size_t k = 0; k < tmp.nranges; k++)
 		if (tmp.ranges[k].last >= tmp.numvfs) {
-			perr(p, "'vfio=%s': VF %u does not exist with vfs=%u (indexes run from 0 to %u)", shown(vfio, b), tmp.ranges[k].last, tmp.numvfs,
-			     tmp.numvfs - 1);
+			perr(p, "'vfio=%s': VF %u does not exist with vfs=%u (indexes run from 0 to %u)", shown(vfio ? vfio : "", b), tmp.ranges[k].last,
+			     tmp.numvfs, tmp.numvfs - 1);
 			return;
 		}
 	if (vfid_check_rule(&tmp.vfid, tmp.numvfs, why, sizeof(why)) < 0) {

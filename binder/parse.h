@@ -44,12 +44,17 @@ struct vf_range {
 	unsigned first, last;
 };
 
+/* A driver or module name, as the kernel limits module names
+ * (MODULE_NAME_LEN): at most 55 characters. */
+#define RULE_DRIVER_MAX 56
+
 struct rule {
 	enum rule_kind kind;
 	unsigned line; /* 0 for rules from the kernel command line */
 	struct selector sel;
 	bool strict;
 	bool allow_boot_vga;
+	char driver[RULE_DRIVER_MAX]; /* bind driver=NAME; "": chosen at boot */
 	/* sriov */
 	unsigned numvfs;
 	bool vfs_to_host; /* "host": VFs stay with their native driver */

@@ -21,6 +21,18 @@ static const char *selected_by(const struct run *r, const struct plan_dev *pd, c
 	return buf;
 }
 
+/* The vfio driver device k of g goes to: the one apply wrote to its
+ * driver_override, else the one chosen (NULL: a variant whose module is not
+ * loaded yet names its PCI driver only then). */
+static const char *vfio_driver_of(const struct run *r, const struct plan_group *g, size_t k)
+{
+	const struct plan_dev *pd = &g->devs[k];
+
+	if (r->have_res && r->res.g[g - r->plan.g].devs[k].vfio_driver[0])
+		return r->res.g[g - r->plan.g].devs[k].vfio_driver;
+	return pd->vfio.driver[0] ? pd->vfio.driver : NULL;
+}
+
 static void json_device(const struct run *r, struct json *j, const struct plan_group *g, size_t k)
 {
 	const struct plan_dev *pd = &g->devs[k];
@@ -44,6 +56,9 @@ static void json_device(const struct run *r, struct json *j, const struct plan_g
 	json_bool(j, "bridge", pci_class_is_bridge(d->class));
 	json_str(j, "action", dev_action_name(pd->act));
 	json_str(j, "selected_by", selected_by(r, pd, buf, sizeof(buf)));
+	json_str(j, "vfio_driver", vfio_driver_of(r, g, k));
+	json_str(j, "vfio_module", pd->vfio.module[0] ? pd->vfio.module : NULL);
+	json_str(j, "vfio_driver_why", vfio_why_text(&pd->vfio, buf, sizeof(buf)));
 	if (r->doc)
 		doctor_json_device(&r->doc->h, j, pd->idx);
 	if (r->have_res) {
@@ -221,7 +236,7 @@ static const char *dev_reason(const struct run *r, const struct plan_group *g, c
 		else
 			(void)snprintf(buf, size, "another function of the selected card");
 		return buf;
-	case DA_ALREADY: return "already on vfio-pci";
+	case DA_ALREADY: (void)snprintf(buf, size, "already on %s", r->t.v[pd->idx].driver); return buf;
 	case DA_SKIP_BRIDGE: return "bridge: stays as it is";
 	}
 	return "";
@@ -258,6 +273,41 @@ static void refused_text(const struct run *r, const struct plan_group *g, FILE *
 			fprintf(out, "      bind %s\n", r->t.v[g->why[k].idx].name);
 	fprintf(out, "    or move the card to a slot with its own IOMMU group; pcie_acs_override only hides the sharing (the devices can still\n"
 		     "    reach each other's memory): a security trade-off, never a fix\n");
+}
+
+/* Which vfio driver each device goes to, when any is not plain vfio-pci
+ * (a variant, a rule's driver=) or no variant could be looked up. */
+static void vfio_drivers_text(const struct run *r, FILE *out)
+{
+	bool show = false;
+	char why[192];
+
+	for (size_t i = 0; i < r->plan.n; i++)
+		for (size_t k = 0; k < r->plan.g[i].n; k++) {
+			const struct vfio_choice *c = &r->plan.g[i].devs[k].vfio;
+			show |= c->why == VW_VARIANT || c->why == VW_RULE || c->note[0] || (c->why == VW_ALREADY && !streq(c->driver, VFIO_GENERIC_DRIVER));
+		}
+	if (!show)
+		return;
+	fprintf(out, "\nvfio drivers:\n");
+	for (size_t i = 0; i < r->plan.n; i++)
+		for (size_t k = 0; k < r->plan.g[i].n; k++) {
+			const struct plan_dev *pd = &r->plan.g[i].devs[k];
+			const struct vfio_choice *c = &pd->vfio;
+			if (c->why == VW_NONE)
+				continue;
+			fprintf(out, "  %-12s  ", r->t.v[pd->idx].name);
+			if (c->driver[0])
+				fprintf(out, "%-20s", c->driver);
+			else
+				fprintf(out, "module %s (its PCI driver name shows once it is loaded)", c->module);
+			fprintf(out, "  %s", vfio_why_text(c, why, sizeof(why)));
+			if (c->why == VW_VARIANT && c->driver[0])
+				fprintf(out, " (module %s)", c->module);
+			if (c->note[0])
+				fprintf(out, "; %s", c->note);
+			fprintf(out, "\n");
+		}
 }
 
 void report_table(const struct run *r, FILE *out)
@@ -302,6 +352,7 @@ void report_table(const struct run *r, FILE *out)
 				g->act == GA_REFUSE ? "REFUSE" : dev_action_name(pd->act), dev_reason(r, g, pd, buf, sizeof(buf)));
 		}
 	}
+	vfio_drivers_text(r, out);
 	for (size_t i = 0; i < r->plan.n; i++) {
 		const struct plan_group *g = &r->plan.g[i];
 		if (g->act == GA_REFUSE)
@@ -356,16 +407,34 @@ void report_table(const struct run *r, FILE *out)
 
 /* apply's kernel log lines (/dev/kmsg is rate-limited: a line a PF and a
  * group; the whole story is in the record). */
-static void group_devices(const struct run *r, const struct plan_group *g, const struct group_outcome *go, struct strbuf *sb)
+/* True when every endpoint of g goes to plain vfio-pci (today's line). */
+static bool all_generic(const struct plan_group *g)
 {
 	for (size_t k = 0; k < g->n; k++) {
+		const struct vfio_choice *c = &g->devs[k].vfio;
+		if (c->why == VW_VARIANT || c->why == VW_RULE || (c->why == VW_ALREADY && !streq(c->driver, VFIO_GENERIC_DRIVER)))
+			return false;
+	}
+	return true;
+}
+
+/* The devices of a group; with drivers (to_each) each one's vfio driver and
+ * why ("to vfiotest-vfio-pci (variant matched vfio_pci:v...)"). */
+static void group_devices(const struct run *r, const struct plan_group *g, const struct group_outcome *go, bool to_each, struct strbuf *sb)
+{
+	char why[192];
+
+	for (size_t k = 0, n = 0; k < g->n; k++) {
 		const struct plan_dev *pd = &g->devs[k];
 		const struct pci_dev *d = &r->t.v[pd->idx];
+		const char *drv = go && go->devs[k].vfio_driver[0] ? go->devs[k].vfio_driver : pd->vfio.driver[0] ? pd->vfio.driver : pd->vfio.module;
 		if (pd->act == DA_SKIP_BRIDGE)
 			continue;
-		sb_printf(sb, " %s", d->name);
+		sb_printf(sb, "%s %s", to_each && n++ ? "," : "", d->name);
 		if (!pd->selected)
 			sb_puts(sb, " (group member)");
+		if (to_each && pd->vfio.why != VW_NONE)
+			sb_printf(sb, " to %s (%s)", drv, vfio_why_text(&pd->vfio, why, sizeof(why)));
 		if (go && go->devs[k].res == DR_DIRTY)
 			sb_printf(sb, " (NOT restored: driver %s)", go->devs[k].after_driver[0] ? go->devs[k].after_driver : "none");
 	}
@@ -432,24 +501,24 @@ void report_kmsg(const struct run *r)
 		(void)snprintf(grp, sizeof(grp), g->group >= 0 ? "group %d" : "no group", g->group);
 		switch (go->res) {
 		case GR_BOUND:
-			group_devices(r, g, NULL, &sb);
-			kmsg_log(&r->sr, 6, "%s: bound%s to vfio-pci (%llu us)", grp, sb.s, (unsigned long long)go->elapsed_us);
+			group_devices(r, g, go, !all_generic(g), &sb);
+			kmsg_log(&r->sr, 6, "%s: bound%s%s (%llu us)", grp, sb.s, all_generic(g) ? " to vfio-pci" : "", (unsigned long long)go->elapsed_us);
 			break;
 		case GR_ALREADY:
-			group_devices(r, g, NULL, &sb);
-			kmsg_log(&r->sr, 6, "%s: already on vfio-pci:%s", grp, sb.s);
+			group_devices(r, g, NULL, !all_generic(g), &sb);
+			kmsg_log(&r->sr, 6, "%s: already on %s:%s", grp, all_generic(g) ? "vfio-pci" : "vfio drivers", sb.s);
 			break;
 		case GR_REFUSED:
 			refused_kmsg(r, g, &sb);
 			kmsg_log(&r->sr, 4, "%s: refused: %s; left as is", grp, sb.s);
 			break;
 		case GR_FAILED:
-			group_devices(r, g, go, &sb);
+			group_devices(r, g, go, false, &sb);
 			kmsg_log(&r->sr, 3, "%s: FAILED: %s; %s:%s", grp, go->message,
 				 sb.s && strstr(sb.s, "(NOT restored") ? "group NOT fully put back" : "group put back as it was", sb.s);
 			break;
 		case GR_DRYRUN:
-			group_devices(r, g, NULL, &sb);
+			group_devices(r, g, NULL, !all_generic(g), &sb);
 			kmsg_log(&r->sr, 6, "%s: dry run: would bind%s", grp, sb.s);
 			break;
 		case GR_DISABLED: break;

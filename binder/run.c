@@ -8,9 +8,11 @@
 #include "doctor.h"
 #include "hostfacts.h"
 #include "kmsg.h"
+#include "list.h"
 #include "protected.h"
 #include "record.h"
 #include "report.h"
+#include "rom.h"
 #include "scan.h"
 #include "snippets.h"
 #include "status.h"
@@ -149,6 +151,7 @@ static void apply_new_vfs(struct run *r, const struct apply_opts *o)
 		if (vcfg.rules[i].kind == RULE_BIND)
 			scan_add(&r->sr, &r->t, &vcfg.rules[i].sel.addr);
 	plan_build(&vcfg, &r->t, &r->prot, &p2);
+	apply_choose_drivers(&r->sr, &r->t, &p2, &r->aliases);
 	apply_plan(&r->sr, &r->t, &p2, o, &r2);
 	plan_append(&r->plan, &p2);
 	apply_result_append(&r->res, &r2);
@@ -226,6 +229,7 @@ int run_check(struct run *r, bool json)
 			plan_all(r);
 		}
 	}
+	apply_choose_drivers(&r->sr, &r->t, &r->plan, &r->aliases);
 	/* The host doctor: its warnings are advice; only its errors (boot
 	 * would not bind) change the exit status. */
 	nplan = r->plan.findings.n;
@@ -289,6 +293,8 @@ int run_apply(struct run *r)
 	}
 	o.dryrun = r->cl.dryrun;
 	o.bind_timeout_ms = r->cfg.bind_timeout_ms;
+	if (!o.disabled)
+		apply_choose_drivers(&r->sr, &r->t, &r->plan, &r->aliases);
 	for (size_t i = 0; i < r->sp.n; i++)
 		if (r->sp.v[i].pf_to_vfio && !r->sp.v[i].refused)
 			o.vfio_options = "enable_sriov=1";
@@ -336,6 +342,12 @@ int run_protected(struct run *r)
 	return EXIT_OK;
 }
 
+int run_rom(struct run *r, const char *addr, const char *out, bool json)
+{
+	struct rom_opts o = { .addr = addr, .out = out, .json = json };
+	return rom_command(&r->sr, r->sysroot_path, &o);
+}
+
 int run_status(struct run *r, bool json)
 {
 	(void)config_load(r);
@@ -352,9 +364,26 @@ int run_status(struct run *r, bool json)
 	return r->cfg.errors.n ? EXIT_CONFIG : s;
 }
 
+/* Read-only, like check, but about the host rather than the config: every
+ * device, so the full scan, SR-IOV included (a VF's line is its PF's
+ * sriov rule). */
+int run_list(struct run *r, bool json, bool tree)
+{
+	int e;
+
+	protected_load(r, true);
+	if ((e = scan_full(&r->sr, true, &r->t)) < 0) {
+		fprintf(stderr, "vfio-early: %s/sys/bus/pci/devices: cannot read (%s); is sysfs mounted?\n", streq(r->sysroot_path, "/") ? "" : r->sysroot_path,
+			strerror(-e));
+		return EXIT_SYSTEM;
+	}
+	return list_show(r, json, tree);
+}
+
 void run_free(struct run *r)
 {
 	apply_result_free(&r->res);
+	modaliases_free(&r->aliases);
 	sriov_plan_free(&r->sp);
 	free(r->so);
 	plan_free(&r->plan);

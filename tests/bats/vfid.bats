@@ -3,7 +3,7 @@
 # sysroots: every config error with FILE:LINE, check's plan, the plan's
 # refusals, and apply where the identity cannot be set (no netdev, a
 # --sysroot tree): recorded per VF, logged, the VFs still bound. Setting it
-# on a real PF is proven by boot scenario 19 (QEMU's igb).
+# on a real PF is proven by boot scenario 21 (QEMU's igb).
 
 load helpers
 bats_require_minimum_version 1.5.0

@@ -35,11 +35,12 @@ esac
 
 # What the boot matrix runs inside the tree: the distro's own kernel,
 # generators, QEMU and the tools the harness calls; a C toolchain to show the
-# binary builds with the distro's musl and GCC. Keep it sorted.
+# binary builds with the distro's musl and GCC; the kernel's headers for the
+# test variant driver (scenario 17). Keep it sorted.
 PKGS="bash busybox-static ca-certificates coreutils cpio dpkg-dev dracut-core e2fsprogs file gcc jq kmod libc6-dev
-linux-image-amd64 make musl-tools procps qemu-system-x86 systemd udev util-linux xz-utils zstd
+linux-headers-amd64 linux-image-amd64 make musl-tools procps qemu-system-x86 systemd udev util-linux xz-utils zstd
 initramfs-tools gzip"
-# iproute2: `ip link show` lists a PF's VFs in the guest (scenario 19).
+# iproute2: `ip link show` lists a PF's VFs in the guest (scenario 21).
 PKGS="$PKGS iproute2"
 # shellcheck disable=SC2086 # PKGS is a word list
 pkgs_key=$(printf '%s\n' $PKGS | LC_ALL=C sort -u | tr '\n' ' ')

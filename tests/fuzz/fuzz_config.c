@@ -116,6 +116,13 @@ static void check_rule(const struct rule *r)
 		FATAL("rule address formats as '%s'\n", a);
 	if (r->sel.kind > SEL_SERIAL || r->kind > RULE_SRIOV)
 		FATAL("bad enum\n");
+	if (r->sel.kind == SEL_PHYSLOT && (!r->sel.name[0] || strchr(r->sel.name, '/') || streq(r->sel.name, "..")))
+		FATAL("slot name '%s' could leave sys/bus/pci/slots\n", r->sel.name);
+	if (r->sel.kind == SEL_PATH) {
+		char again[SEL_NAME_MAX];
+		if (pci_path_canon(r->sel.name, again, sizeof(again)) < 0 || strcmp(again, r->sel.name))
+			FATAL("path '%s' is not in canonical form\n", r->sel.name);
+	}
 	if (r->sel.addr.slot > 0x1f || r->sel.addr.func > 7)
 		FATAL("slot/function out of range\n");
 	if (r->nranges > VF_RANGES_MAX)

@@ -11,6 +11,8 @@ int main(void)
 	test_vfid();
 	test_fnmatch();
 	test_json();
+	test_rom();
+	test_variant();
 	printf("unit: %d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
 }

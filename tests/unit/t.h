@@ -45,3 +45,5 @@ void test_vfid(void);
 void test_cmdline(void);
 void test_fnmatch(void);
 void test_json(void);
+void test_rom(void);
+void test_variant(void);

@@ -25,7 +25,7 @@ installkernel() {
 # called by dracut
 install() {
     inst_simple "${VFIOTEST_GUEST:?}/vfiotest-report" /usr/libexec/vfiotest-report
-    inst_multiple awk sed tr grep dmesg readlink cat uname tail sleep modprobe
+    inst_multiple awk sed tr grep dmesg readlink cat uname tail sleep modprobe wc cut sha256sum base64
     # Sorts before 00-vfio-early.sh: lets a scenario load native drivers first.
     inst_hook pre-udev 00 "$moddir/native-first.sh"
     # After udev settled: the initqueue runs settled hooks after `udevadm
