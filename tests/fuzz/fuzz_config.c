@@ -3,11 +3,12 @@
  * yields planned against a small fixed device table, as check and apply
  * would. Besides the sanitizers it asserts the parser's promises: errors
  * carry "FILE:LINE: ", every accepted address formats back to something
- * that cannot leave sys/bus/pci/devices, VF ranges stay inside vfs=N, VF
- * MACs are unicast, non-zero, within their OUI and unique in an accepted
- * config, and the SR-IOV plan only wants identity on network PFs. */
-#include "plan_sriov.h"
+ * that cannot leave sys/bus/pci/devices, VF ranges stay inside vfs=N. */
+#include "plan.h"
 
+/* VF identity: MACs are unicast, non-zero, within their OUI and unique in
+ * an accepted config; the SR-IOV plan wants identity on network PFs only. */
+#include "plan_sriov.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
