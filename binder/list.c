@@ -6,6 +6,7 @@
  * line were in the config, so the lines it offers are ones boot takes. */
 #include "list.h"
 #include "plan.h"
+#include "report.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -591,12 +592,7 @@ static void json_dev(const struct list *l, struct json *j, size_t i)
 	json_begin_obj(j, NULL);
 	json_str(j, "address", d->name);
 	if (known) {
-		json_hex(j, "vendor", d->vendor, 4);
-		json_hex(j, "device", d->device, 4);
-		json_hex(j, "subsystem_vendor", d->sub_vendor, 4);
-		json_hex(j, "subsystem_device", d->sub_device, 4);
-		json_hex(j, "class", d->class, 6);
-		json_str(j, "class_name", pci_class_name(d->class));
+		report_json_ids(j, d);
 	} else {
 		static const char *const unknown[] = { "vendor", "device", "subsystem_vendor", "subsystem_device", "class", "class_name" };
 		for (size_t k = 0; k < ARRAY_SIZE(unknown); k++)

@@ -33,6 +33,16 @@ static const char *vfio_driver_of(const struct run *r, const struct plan_group *
 	return pd->vfio.driver[0] ? pd->vfio.driver : NULL;
 }
 
+void report_json_ids(struct json *j, const struct pci_dev *d)
+{
+	json_hex(j, "vendor", d->vendor, 4);
+	json_hex(j, "device", d->device, 4);
+	json_hex(j, "subsystem_vendor", d->sub_vendor, 4);
+	json_hex(j, "subsystem_device", d->sub_device, 4);
+	json_hex(j, "class", d->class, 6);
+	json_str(j, "class_name", pci_class_name(d->class));
+}
+
 static void json_device(const struct run *r, struct json *j, const struct plan_group *g, size_t k)
 {
 	const struct plan_dev *pd = &g->devs[k];
@@ -41,12 +51,7 @@ static void json_device(const struct run *r, struct json *j, const struct plan_g
 
 	json_begin_obj(j, NULL);
 	json_str(j, "address", d->name);
-	json_hex(j, "vendor", d->vendor, 4);
-	json_hex(j, "device", d->device, 4);
-	json_hex(j, "subsystem_vendor", d->sub_vendor, 4);
-	json_hex(j, "subsystem_device", d->sub_device, 4);
-	json_hex(j, "class", d->class, 6);
-	json_str(j, "class_name", pci_class_name(d->class));
+	report_json_ids(j, d);
 	if (d->group >= 0)
 		json_int(j, "iommu_group", d->group);
 	else
