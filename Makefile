@@ -38,13 +38,17 @@ LDFLAGS_STATIC := -static -Wl,--gc-sections $(LDFLAGS_MODE) $(LDFLAGS)
 # no I/O and are also built with the host compiler (glibc, sanitizers) for
 # unit tests, fuzzing and valgrind.
 PURE_SRCS := binder/util.c binder/pciaddr.c binder/parse.c binder/cmdline.c binder/device.c binder/protlist.c \
-             binder/plan.c binder/plan_sriov.c binder/json.c binder/doctor.c binder/snippets.c \
+             binder/plan.c binder/plan_sriov.c binder/json.c binder/doctor.c binder/snippets.c binder/romparse.c \
              binder/uuid.c binder/parse_mdev.c binder/plan_mdev.c
 IO_SRCS   := binder/sysroot.c binder/scan.c binder/protected.c binder/apply.c binder/apply_sriov.c \
              binder/kmsg.c binder/record.c binder/report.c binder/status.c binder/hostfacts.c binder/initrd.c \
              binder/scan_mdev.c binder/apply_mdev.c binder/report_mdev.c binder/run_mdev.c \
-             binder/run.c binder/main.c
+             binder/rom.c binder/run.c binder/main.c binder/list.c
 KMOD_SRCS := binder/modload.c binder/fnmatch.c
+# SR-IOV VF identity: from the config to the plan, the rtnetlink messages
+# (pure), setting and reading them on the live kernel.
+PURE_SRCS += binder/vfid.c binder/rtnl.c
+IO_SRCS   += binder/apply_vfid.c
 SRCS      := $(PURE_SRCS) $(IO_SRCS) $(KMOD_SRCS)
 OBJS      := $(SRCS:binder/%.c=$(BUILD)/obj/%.o)
 

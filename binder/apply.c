@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Per group, in this order: driver_override on every endpoint (nothing
- * else can claim them from here on), vfio-pci loaded, current drivers
- * unbound, drivers_probe, the driver link re-read. Any failure puts the
- * whole group back as it was. */
+/* Per group, in this order: variant drivers loaded (they bind only
+ * through driver_override: loading one claims nothing), driver_override on
+ * every endpoint (nothing else can claim them from here on), vfio-pci
+ * loaded, current drivers unbound, drivers_probe, the driver link re-read.
+ * Any failure puts the whole group back as it was. */
 #include "apply.h"
 #include "modload.h"
 #include "scan.h"
@@ -86,28 +87,128 @@ static int ensure_vfio(const struct sysroot *sr, const struct devtab *t, const s
 struct bind_wait {
 	const struct sysroot *sr;
 	const char *dev;
+	const char *want;
 	char *drv;
 	size_t size;
 };
 
-static bool on_vfio(void *arg)
+static bool on_driver(void *arg)
 {
 	struct bind_wait *w = arg;
-	return scan_driver(w->sr, w->dev, w->drv, w->size) == 0 && streq(w->drv, "vfio-pci");
+	return scan_driver(w->sr, w->dev, w->drv, w->size) == 0 && streq(w->drv, w->want);
+}
+
+static bool registered(const struct sysroot *sr, const char *drv)
+{
+	char p[SR_PATH_MAX];
+	return sane_driver(drv) && sr_exists(sr, pci_path(p, "drivers", drv, ""));
+}
+
+/* The PCI driver name for a module or driver name, when it is registered
+ * already (built in, or loaded): the driver of that name, else the one the
+ * module registered. */
+static int known_driver(const struct sysroot *sr, const char *name, char *ret, size_t size)
+{
+	if (registered(sr, name)) {
+		(void)snprintf(ret, size, "%s", name);
+		return 0;
+	}
+	return module_pci_driver(sr, name, name, ret, size);
+}
+
+static void choose(const struct sysroot *sr, const struct devtab *t, struct plan_dev *pd, struct modaliases *aliases)
+{
+	const struct pci_dev *d = &t->v[pd->idx];
+	struct vfio_choice *c = &pd->vfio;
+	struct alias_match m;
+	char ma[128];
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	if (pd->act == DA_ALREADY) {
+		c->why = VW_ALREADY;
+		(void)snprintf(c->driver, sizeof(c->driver), "%s", d->driver);
+		return;
+	}
+	if (pd->act != DA_BIND)
+		return;
+	if (pd->rule_driver[0]) {
+		c->why = VW_RULE;
+		(void)snprintf(c->module, sizeof(c->module), "%s", pd->rule_driver);
+		if (driver_name_eq(pd->rule_driver, VFIO_GENERIC_DRIVER)) {
+			(void)snprintf(c->module, sizeof(c->module), "%s", VFIO_GENERIC_MODULE);
+			(void)snprintf(c->driver, sizeof(c->driver), "%s", VFIO_GENERIC_DRIVER);
+		} else if (known_driver(sr, pd->rule_driver, c->driver, sizeof(c->driver)) < 0)
+			c->driver[0] = '\0';
+		return;
+	}
+	pci_vfio_modalias(d, ma, sizeof(ma));
+	r = vfio_variant_lookup(sr, t->kver, aliases, ma, &m);
+	if (r > 0) {
+		c->why = VW_VARIANT;
+		(void)snprintf(c->module, sizeof(c->module), "%s", m.module);
+		(void)snprintf(c->alias, sizeof(c->alias), "%s", m.pattern);
+		if (module_pci_driver(sr, m.module, NULL, c->driver, sizeof(c->driver)) < 0)
+			c->driver[0] = '\0';
+		return;
+	}
+	c->why = VW_GENERIC;
+	(void)snprintf(c->module, sizeof(c->module), "%s", VFIO_GENERIC_MODULE);
+	(void)snprintf(c->driver, sizeof(c->driver), "%s", VFIO_GENERIC_DRIVER);
+	if (r < 0)
+		(void)snprintf(c->note, sizeof(c->note), "variant drivers not looked up: /lib/modules/%s/modules.alias: %s", t->kver, strerror(-r));
+}
+
+void apply_choose_drivers(const struct sysroot *sr, const struct devtab *t, struct plan *p, struct modaliases *aliases)
+{
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; k < p->g[i].n; k++)
+			choose(sr, t, &p->g[i].devs[k], aliases);
+}
+
+static bool generic(const struct vfio_choice *c)
+{
+	return c->why == VW_GENERIC || (c->why == VW_RULE && streq(c->driver, VFIO_GENERIC_DRIVER));
+}
+
+/* The driver device pd's override will name, into x->vfio_driver: a
+ * variant's (or the rule's) module is loaded first when its driver is not
+ * registered yet. No fallback to vfio-pci: a variant may be what makes the
+ * device migratable; driver=vfio-pci on the rule asks for the generic one. */
+static int target_driver(const struct sysroot *sr, const struct devtab *t, const struct plan_dev *pd, struct dev_outcome *x, char *err, size_t errsize)
+{
+	const struct vfio_choice *c = &pd->vfio;
+	int r;
+
+	err[0] = '\0';
+	if (generic(c)) {
+		(void)snprintf(x->vfio_driver, sizeof(x->vfio_driver), "%s", VFIO_GENERIC_DRIVER);
+		return 0;
+	}
+	if (known_driver(sr, c->driver[0] ? c->driver : c->module, x->vfio_driver, sizeof(x->vfio_driver)) == 0)
+		return 0;
+	r = modload(sr, t->kver, c->module, NULL, err, errsize);
+	if (r < 0)
+		return r;
+	r = known_driver(sr, c->module, x->vfio_driver, sizeof(x->vfio_driver));
+	if (r < 0)
+		(void)snprintf(err, errsize, "module %s loaded but registered no PCI driver (no /sys/module/%s/drivers/pci:*)", c->module, c->module);
+	return r;
 }
 
 /* Puts one device back: override restored, vfio-pci released, previous
  * driver re-bound. Returns false if the device did not end as before. */
 static bool restore_dev(const struct sysroot *sr, const struct pci_dev *d, struct dev_outcome *o)
 {
+	const char *to = o->vfio_driver[0] ? o->vfio_driver : VFIO_GENERIC_DRIVER;
 	char cur[DRV_MAX];
 	int r;
 
 	r = sr_dev_write(sr, d->name, "driver_override", o->before_override[0] ? o->before_override : "\n");
 	if (r < 0 && r != -ENOENT)
 		set_err(o, "restoring driver_override", r);
-	if (scan_driver(sr, d->name, cur, sizeof(cur)) == 0 && streq(cur, "vfio-pci") && !streq(o->before_driver, "vfio-pci"))
-		(void)drv_write(sr, "vfio-pci", "unbind", d->name);
+	if (scan_driver(sr, d->name, cur, sizeof(cur)) == 0 && streq(cur, to) && !streq(o->before_driver, to))
+		(void)drv_write(sr, to, "unbind", d->name);
 	if (o->before_driver[0] && sane_driver(o->before_driver) && (scan_driver(sr, d->name, cur, sizeof(cur)) < 0 || !streq(cur, o->before_driver))) {
 		r = drv_write(sr, o->before_driver, "bind", d->name);
 		if (r < 0)
@@ -155,9 +256,23 @@ static void bind_group(const struct sysroot *sr, const struct devtab *t, const s
 {
 	const struct pci_dev *d;
 	struct dev_outcome *x;
+	bool need_generic = false;
 	size_t k;
 	int r;
 
+	/* 0. Each endpoint's vfio driver, variants loaded (nothing written yet). */
+	FOR_EACH_BIND (k, g, t, go, d, x) {
+		char err[256], why[192];
+		if (target_driver(sr, t, &g->devs[k], x, err, sizeof(err)) < 0) {
+			const struct vfio_choice *c = &g->devs[k].vfio;
+			(void)snprintf(x->error, sizeof(x->error), "%.*s", (int)sizeof(x->error) - 1, err);
+			fail(go, d->name, "vfio driver %s (%s) unavailable: %s; not falling back to vfio-pci (driver=vfio-pci on the rule forces it)",
+			     c->driver[0] ? c->driver : c->module, vfio_why_text(c, why, sizeof(why)), err);
+			rollback(sr, t, g, go, 0);
+			return;
+		}
+		need_generic |= streq(x->vfio_driver, VFIO_GENERIC_DRIVER);
+	}
 	/* 1. Remember, then claim every endpoint with driver_override. */
 	FOR_EACH_BIND (k, g, t, go, d, x) {
 		r = scan_driver(sr, d->name, x->before_driver, sizeof(x->before_driver));
@@ -171,16 +286,16 @@ static void bind_group(const struct sysroot *sr, const struct devtab *t, const s
 			return;
 		}
 		if (r == 0)
-			r = sr_dev_write(sr, d->name, "driver_override", "vfio-pci");
+			r = sr_dev_write(sr, d->name, "driver_override", x->vfio_driver);
 		if (r < 0) {
 			set_err(x, "writing driver_override", r);
-			fail(go, d->name, "cannot set driver_override (%s)", strerror(-r));
+			fail(go, d->name, "cannot set driver_override to %s (%s)", x->vfio_driver, strerror(-r));
 			rollback(sr, t, g, go, k + 1);
 			return;
 		}
 	}
 	/* 2. vfio-pci binds the claimed devices as it registers. */
-	r = ensure_vfio(sr, t, o, res);
+	r = need_generic ? ensure_vfio(sr, t, o, res) : 0;
 	if (r < 0) {
 		fail(go, "vfio-pci", "%s", res->load_error);
 		rollback(sr, t, g, go, g->n);
@@ -191,7 +306,7 @@ static void bind_group(const struct sysroot *sr, const struct devtab *t, const s
 		char cur[DRV_MAX];
 		if (scan_driver(sr, d->name, cur, sizeof(cur)) < 0)
 			cur[0] = '\0';
-		if (streq(cur, "vfio-pci"))
+		if (streq(cur, x->vfio_driver))
 			continue;
 		if (cur[0]) {
 			if (!sane_driver(cur))
@@ -211,9 +326,9 @@ static void bind_group(const struct sysroot *sr, const struct devtab *t, const s
 	}
 	/* 4. Only the driver link tells the truth. */
 	FOR_EACH_BIND (k, g, t, go, d, x) {
-		if (!wait_until(o->bind_timeout_ms, on_vfio, &(struct bind_wait){ sr, d->name, x->after_driver, sizeof(x->after_driver) })) {
-			fail(go, d->name, "not on vfio-pci after %u ms (driver: %s)%s%s", o->bind_timeout_ms, x->after_driver[0] ? x->after_driver : "none",
-			     x->error[0] ? "; " : "", x->error);
+		if (!wait_until(o->bind_timeout_ms, on_driver, &(struct bind_wait){ sr, d->name, x->vfio_driver, x->after_driver, sizeof(x->after_driver) })) {
+			fail(go, d->name, "not on %s after %u ms (driver: %s)%s%s", x->vfio_driver, o->bind_timeout_ms,
+			     x->after_driver[0] ? x->after_driver : "none", x->error[0] ? "; " : "", x->error);
 			rollback(sr, t, g, go, g->n);
 			return;
 		}

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The apply stage: the only one that changes the system. */
 #pragma once
+#include "modload.h"
 #include "plan.h"
 #include "sysroot.h"
 
 enum dev_result {
-	DR_BOUND, /* verified on vfio-pci */
+	DR_BOUND, /* verified on its vfio driver */
 	DR_ALREADY,
 	DR_SKIPPED, /* bridge */
 	DR_KEPT, /* refused group: untouched */
@@ -28,6 +29,7 @@ struct dev_outcome {
 	char before_driver[DRV_MAX];
 	char before_override[DRV_MAX];
 	char after_driver[DRV_MAX];
+	char vfio_driver[DRV_MAX]; /* the driver written to driver_override */
 	char error[160];
 };
 
@@ -54,6 +56,12 @@ struct apply_result {
 	char load_error[256];
 };
 
+/* Which vfio driver each endpoint of p goes to, and why (pd->vfio):
+ * the rule's driver=, else the best variant in the kernel's module aliases
+ * (read once into aliases, only when a device is to be bound and names no
+ * driver), else vfio-pci. Loads nothing: a variant's PCI driver name is
+ * filled in only when its module is loaded already. */
+void apply_choose_drivers(const struct sysroot *sr, const struct devtab *t, struct plan *p, struct modaliases *aliases);
 void apply_plan(const struct sysroot *sr, const struct devtab *t, const struct plan *p, const struct apply_opts *o, struct apply_result *ret);
 void apply_result_free(struct apply_result *r);
 /* Moves src's groups to the end of dst (second pass: created VFs). */

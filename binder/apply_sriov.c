@@ -4,6 +4,7 @@
  * for. The VFs are then bound group by group like any device, and
  * sriov_finish() puts autoprobe back. Nothing here stops the boot. */
 #include "apply_sriov.h"
+#include "apply_vfid.h"
 #include "modload.h"
 #include "scan.h"
 
@@ -161,6 +162,8 @@ static void one_pf(const struct sysroot *sr, const struct devtab *t, struct srio
 		goto restore;
 	}
 	(void)snprintf(o->message, sizeof(o->message), "%s: %u VF(s) %s", pf->name, x->numvfs, o->res == SR_CREATED ? "created" : "present");
+	/* MAC, VLAN, trust, spoofchk: while no driver holds the VFs */
+	vfid_apply(sr, pf, x, timeout_ms);
 	return;
 restore:
 	r = set_autoprobe(sr, pf, autoprobe_before(pf));

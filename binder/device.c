@@ -2,8 +2,87 @@
 /* The device table and PCI class facts. Pure. */
 #include "device.h"
 
+#include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+bool driver_name_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (*a != *b && !((*a == '-' || *a == '_') && (*b == '-' || *b == '_')))
+			return false;
+	return *a == *b;
+}
+
+bool pci_driver_is_vfio(const char *drv)
+{
+	size_t n = strlen(drv), m = strlen("vfio-pci");
+	return n >= m && driver_name_eq(drv + n - m, "vfio-pci") && (n == m || drv[n - m - 1] == '-' || drv[n - m - 1] == '_');
+}
+
+void pci_vfio_modalias(const struct pci_dev *d, char *buf, size_t size)
+{
+	/* The kernel's own format (pci_uevent); built from the ids when the
+	 * tree has no uevent MODALIAS line. */
+	if (startswith(d->modalias, "pci:"))
+		(void)snprintf(buf, size, "vfio_%s", d->modalias);
+	else
+		(void)snprintf(buf, size, "vfio_pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X", d->vendor, d->device, d->sub_vendor, d->sub_device,
+			       (unsigned)(d->class >> 16) & 0xff, (unsigned)(d->class >> 8) & 0xff, (unsigned)d->class & 0xff);
+}
+
+/* One "alias PATTERN MODULE" line at s (up to end) into ret; false when
+ * it is not one or a field does not fit. */
+static bool alias_line(const char *s, const char *end, struct alias_match *ret)
+{
+	const char *p = s + strlen("alias "), *q;
+	size_t n;
+
+	q = p;
+	while (q < end && *q != ' ' && *q != '\t')
+		q++;
+	n = (size_t)(q - p);
+	if (q == end || n == 0 || n >= sizeof(ret->pattern))
+		return false;
+	memcpy(ret->pattern, p, n);
+	ret->pattern[n] = '\0';
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	p = q;
+	while (q < end && *q != ' ' && *q != '\t' && *q != '\r')
+		q++;
+	n = (size_t)(q - p);
+	if (n == 0 || n >= sizeof(ret->module) || strspn(p, MODULE_NAME_CHARS) < n)
+		return false; /* the name goes into paths: a module name or nothing */
+	memcpy(ret->module, p, n);
+	ret->module[n] = '\0';
+	ret->wildcards = 0;
+	for (const char *c = ret->pattern; *c; c++)
+		ret->wildcards += *c == '*';
+	return true;
+}
+
+bool alias_best_match(const char *text, size_t len, const char *prefix, const char *modalias, const char *skip, struct alias_match *ret)
+{
+	const char *end = text + len, *s = text;
+	size_t plen = strlen(prefix);
+	bool found = false;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *eol = nl ? nl : end;
+		struct alias_match m;
+
+		if ((size_t)(eol - s) > strlen("alias ") + plen && !memcmp(s, "alias ", 6) && !memcmp(s + 6, prefix, plen) && alias_line(s, eol, &m) &&
+		    !driver_name_eq(m.module, skip) && (!found || m.wildcards < ret->wildcards) && fnmatch(m.pattern, modalias, 0) == 0) {
+			*ret = m;
+			found = true;
+		}
+		s = eol + 1;
+	}
+	return found;
+}
 
 bool pci_class_is_bridge(uint32_t class)
 {

@@ -42,6 +42,36 @@ struct devtab {
 	struct strlist problems;
 };
 
+/* vfio drivers: the generic vfio-pci and the variant drivers built on
+ * vfio_pci_core, which bind only through driver_override and whose module
+ * aliases begin "vfio_pci:" (PCI_DRIVER_OVERRIDE_DEVICE_VFIO id entries). */
+#define VFIO_GENERIC_DRIVER "vfio-pci"
+#define VFIO_GENERIC_MODULE "vfio_pci"
+#define MODULE_NAME_MAX 56 /* the kernel's MODULE_NAME_LEN */
+#define MODULE_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+
+/* Driver and module names compare with '-' and '_' alike, as libkmod and
+ * the kernel's module names do. */
+bool driver_name_eq(const char *a, const char *b);
+/* vfio-pci or a variant: every variant in Linux (mlx5, hisi_acc, pds,
+ * virtio, qat, nvgrace-gpu, ...) is named "..._vfio_pci" or "...-vfio-pci". */
+bool pci_driver_is_vfio(const char *drv);
+/* "vfio_pci:v0000VVVVd0000DDDDsv...": the device's modalias with the
+ * prefix variant drivers' aliases carry. */
+void pci_vfio_modalias(const struct pci_dev *d, char *buf, size_t size);
+
+struct alias_match {
+	char pattern[128];
+	char module[MODULE_NAME_MAX];
+	unsigned wildcards; /* '*' in pattern */
+};
+/* Among the "alias PATTERN MODULE" lines of a modules.alias text (len
+ * bytes), the best match for modalias with a PATTERN beginning with prefix
+ * and a MODULE other than skip: the fewest '*' wins (a named device beats a
+ * vendor-wide or catch-all entry, as libvirt chooses), the first of equals.
+ * False when none matches. */
+bool alias_best_match(const char *text, size_t len, const char *prefix, const char *modalias, const char *skip, struct alias_match *ret);
+
 bool pci_class_is_bridge(uint32_t class);
 /* "SATA", "HD audio": short, for tables and JSON. */
 const char *pci_class_name(uint32_t class);

@@ -303,7 +303,7 @@ static void read_target(const struct sysroot *sr, const struct pci_dev *d, const
 		return; /* created at boot: nothing to read yet */
 	if (sr_dev_read(sr, d->name, "reset_method", tg->reset_method, sizeof(tg->reset_method)) >= 0)
 		tg->reset_attr = true;
-	tg->driver_builtin = !d->driver[0] || streq(d->driver, "vfio-pci") ? TRI_UNKNOWN : builtin ? is_builtin(builtin, d->driver) : TRI_UNKNOWN;
+	tg->driver_builtin = !d->driver[0] || pci_driver_is_vfio(d->driver) ? TRI_UNKNOWN : builtin ? is_builtin(builtin, d->driver) : TRI_UNKNOWN;
 	if (sr_read_all(sr, pci_path(p, "devices", d->name, "resource"), 8192, &text, NULL) < 0)
 		return;
 	for (char *l = strtok_r(text, "\n", &save); l && i < 6; l = strtok_r(NULL, "\n", &save), i++) {

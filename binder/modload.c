@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "modload.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libkmod.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -142,4 +144,132 @@ int modload(const struct sysroot *sr, const char *kver, const char *name, const 
 	kmod_module_unref_list(list);
 	kmod_unref(ctx);
 	return loaded ? 0 : (r < 0 ? r : -ENOENT);
+}
+
+#define MODULES_ALIAS_MAX (64u << 20)
+
+void modaliases_free(struct modaliases *m)
+{
+	sb_free(&m->lines);
+	memset(m, 0, sizeof(*m));
+}
+
+#define ALIAS_CHUNK (64u << 10)
+#define VFIO_ALIAS "alias vfio_pci:"
+
+/* Copies the "alias vfio_pci:" lines of the complete lines in [s, end) to
+ * out; s is at a line start. */
+static void keep_vfio_lines(const char *s, const char *end, struct strbuf *out)
+{
+	const char *p = s;
+
+	while ((p = memmem(p, (size_t)(end - p), VFIO_ALIAS, strlen(VFIO_ALIAS)))) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if (p == s || p[-1] == '\n') {
+			sb_add(out, p, (size_t)(eol - p));
+			sb_puts(out, "\n");
+		}
+		p = eol;
+	}
+}
+
+/* Only the vfio_pci: lines of modules.alias are kept (a handful; 1 on a
+ * Debian kernel), read in 64 KiB pieces: a distribution kernel's file is
+ * 1.3 MB, an image's a few hundred KB, and holding it whole cost more in
+ * page faults than the scan. A line longer than a piece is skipped. */
+static int read_vfio_aliases(const struct sysroot *sr, const char *path, struct strbuf *out)
+{
+	char *buf = xmalloc(ALIAS_CHUNK);
+	size_t have = 0, total = 0;
+	bool skipping = false; /* inside a line longer than a piece */
+	int r = 0, fd = sr_open(sr, path, O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0) {
+		free(buf);
+		return fd;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf + have, ALIAS_CHUNK - have);
+		char *lim;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (total += (size_t)n) > MODULES_ALIAS_MAX) {
+			r = n < 0 ? -errno : -EFBIG;
+			break;
+		}
+		have += (size_t)n;
+		if (skipping) {
+			char *nl = memchr(buf, '\n', have);
+			if (!nl) {
+				have = 0;
+				if (n == 0)
+					break;
+				continue;
+			}
+			have -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, have);
+			skipping = false;
+		}
+		/* buf starts a line; lim: the end of its complete lines. */
+		lim = n == 0 ? buf + have : memrchr(buf, '\n', have);
+		if (!lim) {
+			if (have == ALIAS_CHUNK) {
+				skipping = true;
+				have = 0;
+			}
+			continue;
+		}
+		keep_vfio_lines(buf, lim, out);
+		if (n == 0)
+			break;
+		have -= (size_t)(lim + 1 - buf);
+		memmove(buf, lim + 1, have);
+	}
+	(void)close(fd);
+	free(buf);
+	return r;
+}
+
+int vfio_variant_lookup(const struct sysroot *sr, const char *kver, struct modaliases *m, const char *vfio_modalias, struct alias_match *ret)
+{
+	char path[160];
+
+	if (!m->read) {
+		m->read = true;
+		(void)snprintf(path, sizeof(path), "lib/modules/%s/modules.alias", kver);
+		m->err = kver[0] ? read_vfio_aliases(sr, path, &m->lines) : -ENOENT;
+	}
+	if (m->err < 0)
+		return m->err;
+	return alias_best_match(m->lines.s ? m->lines.s : "", m->lines.len, "vfio_pci:", vfio_modalias, VFIO_GENERIC_MODULE, ret);
+}
+
+int module_pci_driver(const struct sysroot *sr, const char *module, const char *want, char *ret, size_t size)
+{
+	char path[160], mod[MODULE_NAME_MAX];
+	struct dirent *e;
+	DIR *d;
+	int r = -ENOENT;
+
+	/* sys/module uses the kernel's spelling: '_' for '-'. */
+	(void)snprintf(mod, sizeof(mod), "%s", module);
+	for (char *c = mod; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	(void)snprintf(path, sizeof(path), "sys/module/%s/drivers", mod);
+	if (!(d = sr_opendir(sr, path)))
+		return -ENOENT;
+	while ((e = readdir(d))) {
+		const char *name = e->d_name + strlen("pci:");
+		if (!startswith(e->d_name, "pci:") || !*name || strlen(name) >= size)
+			continue;
+		if (r == 0 && !(want && driver_name_eq(name, want)))
+			continue; /* keep the first, unless this one is the one wanted */
+		(void)snprintf(ret, size, "%s", name);
+		r = 0;
+	}
+	(void)closedir(d);
+	return r;
 }

@@ -2,9 +2,10 @@
 /* Config grammar (vfio-early.conf(5)): one rule per line, '#' starts a
  * comment, the first word dispatches:
  *
- *   bind    SELECTOR [strict] [allow-boot-vga]
+ *   bind    SELECTOR [strict] [allow-boot-vga] [driver=NAME]
  *   protect SELECTOR
- *   sriov   SELECTOR vfs=N [host | vfio=LIST]
+ *   sriov   SELECTOR vfs=N [host | vfio=LIST] [mac=LIST|BASE+] [vlan=ID]
+ *           [trust=on|off] [spoofchk=on|off]
  *   option  strict-groups | bind-timeout=MS | vf-timeout=MS
  *   mdev    SELECTOR|parent=NAME type=TYPE [count=N] [uuid=U,...]  (parse_mdev.c)
  *
@@ -12,6 +13,7 @@
  * id=VVVV:DDDD [subsystem=VVVV:DDDD]. Everything is parsed before anything
  * is acted on; errors are collected as "FILE:LINE: ...". Pure: no I/O. */
 #include "parse.h"
+#include "device.h"
 #include "parse_kw.h"
 
 #include <errno.h>
@@ -49,7 +51,10 @@ void config_free(struct config *c)
 	c->mdev = NULL;
 	c->nmdev = c->capmdev = 0;
 	free(c->rules);
+	free(c->vf_macs);
 	sl_free(&c->errors);
+	c->vf_macs = NULL;
+	c->nvf_macs = c->vf_macs_cap = 0;
 	c->rules = NULL;
 	c->n = c->cap = 0;
 }
@@ -348,11 +353,32 @@ bool config_address_only(const struct config *cfg)
 	return true;
 }
 
+/* driver=NAME: a PCI driver or module name, as the kernel spells them. */
+static int parse_driver(struct pctx *p, const char *tok, char *driver)
+{
+	const char *v = tok + strlen("driver=");
+	size_t n = strspn(v, MODULE_NAME_CHARS);
+	char b[48];
+
+	if (driver[0]) {
+		perr(p, "'%s': driver= given twice", shown(tok, b));
+		return -EINVAL;
+	}
+	if (!*v || v[n] || n >= RULE_DRIVER_MAX) {
+		perr(p,
+		     "'%s': expected driver=NAME, a driver or module name (letters, digits, '_', '-'; at most %d), e.g. driver=vfio-pci or driver=mlx5_vfio_pci",
+		     shown(tok, b), RULE_DRIVER_MAX - 1);
+		return -EINVAL;
+	}
+	memcpy(driver, v, n + 1);
+	return 0;
+}
+
 static void parse_bind(struct pctx *p, char **tok, int ntok)
 {
 	struct selector sel;
 	bool strict = false, allow_vga = false;
-	char b[48];
+	char b[48], driver[RULE_DRIVER_MAX] = "";
 	int i = parse_selector(p, tok, ntok, &sel);
 
 	if (i < 0)
@@ -362,14 +388,19 @@ static void parse_bind(struct pctx *p, char **tok, int ntok)
 			strict = true;
 		else if (streq(tok[i], "allow-boot-vga"))
 			allow_vga = true;
-		else {
-			perr(p, "'%s': unknown bind option; accepted: an address, id=VVVV:DDDD, subsystem=VVVV:DDDD, strict, allow-boot-vga", shown(tok[i], b));
+		else if (startswith(tok[i], "driver=")) {
+			if (parse_driver(p, tok[i], driver) < 0)
+				return;
+		} else {
+			perr(p, "'%s': unknown bind option; accepted: an address, id=VVVV:DDDD, subsystem=VVVV:DDDD, strict, allow-boot-vga, driver=NAME",
+			     shown(tok[i], b));
 			return;
 		}
 	}
 	struct rule *r = config_add_rule(p->c, RULE_BIND, p->line, &sel);
 	r->strict = strict;
 	r->allow_boot_vga = allow_vga;
+	memcpy(r->driver, driver, sizeof(r->driver));
 }
 
 static void parse_protect(struct pctx *p, char **tok, int ntok)
@@ -429,8 +460,8 @@ static void parse_sriov(struct pctx *p, char **tok, int ntok)
 	struct rule tmp = { 0 };
 	bool have_vfs = false;
 	const char *vfio = NULL;
-	char b[48];
-	int i = parse_selector(p, tok, ntok, &sel);
+	char b[48], why[320];
+	int i = parse_selector(p, tok, ntok, &sel), rc;
 
 	if (i < 0)
 		return;
@@ -450,8 +481,15 @@ static void parse_sriov(struct pctx *p, char **tok, int ntok)
 			tmp.vfs_to_host = true;
 		} else if (startswith(tok[i], "vfio=")) {
 			vfio = tok[i] + 5;
+		} else if ((rc = vfid_parse_option(p->c, &tmp.vfid, tok[i], why, sizeof(why))) != 0) {
+			if (rc < 0) {
+				perr(p, "%s", why);
+				return;
+			}
 		} else {
-			perr(p, "'%s': unknown sriov option; accepted: vfs=N, host, vfio=LIST (e.g. vfio=0-1,3)", shown(tok[i], b));
+			perr(p,
+			     "'%s': unknown sriov option; accepted: vfs=N, host, vfio=LIST (e.g. vfio=0-1,3), mac=LIST|BASE+, vlan=ID, trust=on|off, spoofchk=on|off",
+			     shown(tok[i], b));
 			return;
 		}
 	}
@@ -471,11 +509,16 @@ static void parse_sriov(struct pctx *p, char **tok, int ntok)
 			     tmp.numvfs, tmp.numvfs - 1);
 			return;
 		}
+	if (vfid_check_rule(&tmp.vfid, tmp.numvfs, why, sizeof(why)) < 0) {
+		perr(p, "%s", why);
+		return;
+	}
 	struct rule *r = config_add_rule(p->c, RULE_SRIOV, p->line, &sel);
 	r->numvfs = tmp.numvfs;
 	r->vfs_to_host = tmp.vfs_to_host;
 	r->nranges = tmp.nranges;
 	memcpy(r->ranges, tmp.ranges, sizeof(r->ranges));
+	r->vfid = tmp.vfid;
 }
 
 static void parse_option(struct pctx *p, char **tok, int ntok)
@@ -569,6 +612,8 @@ size_t config_parse(struct config *c, const char *text, size_t len)
 			break;
 		}
 	}
+	if (p.nerr < 100)
+		p.nerr += vfid_check_config(c, 100 - p.nerr);
 	free(line);
 	return p.nerr;
 }

@@ -26,10 +26,28 @@ struct selector {
 
 enum rule_kind { RULE_BIND, RULE_PROTECT, RULE_SRIOV };
 
+/* sriov VF identity (mac=, vlan=, trust=, spoofchk=; vfid.h); zeroed:
+ * nothing asked. A list's MACs are config->vf_macs[mac_first, mac_first +
+ * nmacs); "BASE+" sets mac_seq. MACs are 48-bit numbers, first octet
+ * highest. */
+enum onoff { ONOFF_UNSET = 0, ONOFF_OFF, ONOFF_ON };
+struct vfid_rule {
+	size_t mac_first, nmacs;
+	bool mac_seq;
+	uint64_t mac_base;
+	bool has_vlan;
+	uint16_t vlan;
+	enum onoff trust, spoofchk;
+};
+
 #define VF_RANGES_MAX 16
 struct vf_range {
 	unsigned first, last;
 };
+
+/* A driver or module name, as the kernel limits module names
+ * (MODULE_NAME_LEN): at most 55 characters. */
+#define RULE_DRIVER_MAX 56
 
 struct rule {
 	enum rule_kind kind;
@@ -37,11 +55,13 @@ struct rule {
 	struct selector sel;
 	bool strict;
 	bool allow_boot_vga;
+	char driver[RULE_DRIVER_MAX]; /* bind driver=NAME; "": chosen at boot */
 	/* sriov */
 	unsigned numvfs;
 	bool vfs_to_host; /* "host": VFs stay with their native driver */
 	size_t nranges; /* 0: every VF goes to vfio-pci (unless vfs_to_host) */
 	struct vf_range ranges[VF_RANGES_MAX];
+	struct vfid_rule vfid;
 };
 
 /* mdev PARENT type=TYPE [count=N] [uuid=U,...]: mediated devices to create
@@ -69,6 +89,8 @@ struct config {
 	const char *path;
 	struct rule *rules;
 	size_t n, cap;
+	uint64_t *vf_macs; /* the MACs of every mac= list (struct vfid_rule) */
+	size_t nvf_macs, vf_macs_cap;
 	bool strict_groups;
 	unsigned bind_timeout_ms;
 	unsigned vf_timeout_ms;
@@ -88,6 +110,16 @@ struct rule *config_add_rule(struct config *c, enum rule_kind kind, unsigned lin
 /* A bind rule for one function (VFs, kernel command line). */
 void config_add_bind(struct config *c, unsigned line, const struct pci_addr *a);
 bool rule_vf_to_vfio(const struct rule *r, unsigned vf);
+/* VF identity words of an sriov rule (vfid.c). One word: 1 when it is
+ * mac=, vlan=, trust= or spoofchk= and valid (list MACs appended to
+ * c->vf_macs), 0 when it is none of them, -EINVAL with the reason in why. */
+int vfid_parse_option(struct config *c, struct vfid_rule *id, const char *tok, char *why, size_t size);
+/* The whole rule read: its MACs against vfs=N. 0 or -EINVAL with why. */
+int vfid_check_rule(const struct vfid_rule *id, unsigned numvfs, char *why, size_t size);
+/* The config read: a MAC given twice anywhere in it (lists and BASE+
+ * ranges) is an error at the later line. Appends at most max
+ * "FILE:LINE: ..." errors to c->errors; returns how many. */
+size_t vfid_check_config(struct config *c, size_t max);
 bool selector_is_address(const struct selector *s);
 /* Where a selector points, from one word: an address (function or slot),
  * slot=NAME, path=P or serial=S. 1: parsed into sel (kind and location);

@@ -7,19 +7,17 @@
 
 void findings_add(struct findings *f, enum severity sev, const char *code, const char *subject, const char *remedy, const char *fmt, ...)
 {
-	struct strbuf sb = { 0 };
 	struct finding *x;
 	va_list ap;
 
-	va_start(ap, fmt);
-	sb_vprintf(&sb, fmt, ap);
-	va_end(ap);
 	GROW(f->v, f->cap, f->n);
 	x = &f->v[f->n++];
+	va_start(ap, fmt);
+	x->message = xvasprintf(fmt, ap);
+	va_end(ap);
 	x->sev = sev;
 	(void)snprintf(x->code, sizeof(x->code), "%s", code);
 	x->subject = xstrdup(subject);
-	x->message = sb_steal(&sb);
 	x->remedy = remedy ? xstrdup(remedy) : NULL;
 }
 
@@ -42,6 +40,18 @@ const char *severity_name(enum severity s)
 bool plan_dev_to_vfio(const struct plan_dev *pd, const struct pci_dev *d)
 {
 	return (pd->act == DA_BIND || pd->act == DA_ALREADY) && !pci_class_is_bridge(d->class);
+}
+
+const char *vfio_why_text(const struct vfio_choice *c, char *buf, size_t size)
+{
+	switch (c->why) {
+	case VW_NONE: return NULL;
+	case VW_GENERIC: return "generic";
+	case VW_VARIANT: (void)snprintf(buf, size, "variant matched %s", c->alias); return buf;
+	case VW_RULE: (void)snprintf(buf, size, "rule driver=%s", streq(c->driver, VFIO_GENERIC_DRIVER) ? c->driver : c->module); return buf;
+	case VW_ALREADY: return "already bound";
+	}
+	return NULL;
 }
 
 const char *dev_action_name(enum dev_action a)
@@ -324,6 +334,8 @@ static void add_member(struct plan_group *g, size_t idx, const struct selection 
 	pd->selected = s->rule != NULL;
 	pd->line = s->rule ? s->rule->line : 0;
 	pd->by_cmdline = s->rule && s->rule->line == 0;
+	if (s->rule)
+		memcpy(pd->rule_driver, s->rule->driver, sizeof(pd->rule_driver));
 }
 
 static bool host_critical(uint32_t class)
@@ -335,19 +347,17 @@ static bool host_critical(uint32_t class)
 static void refuse(struct plan_group *g, const char *code, size_t idx, const char *fmt, ...) PRINTF(4, 5);
 static void refuse(struct plan_group *g, const char *code, size_t idx, const char *fmt, ...)
 {
-	struct strbuf sb = { 0 };
 	struct refusal *x;
 	va_list ap;
 
-	va_start(ap, fmt);
-	sb_vprintf(&sb, fmt, ap);
-	va_end(ap);
 	g->act = GA_REFUSE;
 	GROW(g->why, g->capwhy, g->nwhy);
 	x = &g->why[g->nwhy++];
+	va_start(ap, fmt);
+	x->message = xvasprintf(fmt, ap);
+	va_end(ap);
 	(void)snprintf(x->code, sizeof(x->code), "%s", code);
 	x->idx = idx;
-	x->message = sb_steal(&sb);
 }
 
 const struct refusal *plan_refusal(const struct plan_group *g, size_t idx)
@@ -492,7 +502,7 @@ static void decide_devices(const struct devtab *t, struct plan_group *g, struct 
 			pd->act = DA_KEEP;
 		else if (pci_class_is_bridge(d->class))
 			pd->act = DA_SKIP_BRIDGE;
-		else if (streq(d->driver, "vfio-pci")) {
+		else if (pci_driver_is_vfio(d->driver) || (pd->rule_driver[0] && driver_name_eq(d->driver, pd->rule_driver))) {
 			pd->act = DA_ALREADY;
 			endpoints++;
 			already++;

@@ -25,7 +25,7 @@ const char *severity_name(enum severity s);
 
 enum dev_action {
 	DA_BIND, /* override, (unbind), probe, verify */
-	DA_ALREADY, /* already on vfio-pci */
+	DA_ALREADY, /* already on vfio-pci or a variant driver */
 	DA_SKIP_BRIDGE, /* bridges stay as they are */
 	DA_KEEP, /* member of a refused group: left alone */
 };
@@ -36,12 +36,32 @@ enum group_action {
 	GA_REFUSE,
 };
 
+/* Which vfio driver a device goes to, and why. Chosen after planning by
+ * apply_choose_drivers (the kernel's module aliases are read: I/O). */
+enum vfio_why {
+	VW_NONE, /* not going to a vfio driver (bridge, refused group) */
+	VW_GENERIC, /* vfio-pci: no variant matches */
+	VW_VARIANT, /* a vfio_pci: module alias matched */
+	VW_RULE, /* the rule's driver= */
+	VW_ALREADY, /* already on vfio-pci or a variant */
+};
+
+struct vfio_choice {
+	enum vfio_why why;
+	char module[MODULE_NAME_MAX]; /* to load: vfio_pci, the variant's, the rule's name */
+	char driver[DRV_MAX]; /* PCI driver name; "": known once its module is loaded */
+	char alias[128]; /* VW_VARIANT: the modules.alias pattern that matched */
+	char note[160]; /* VW_GENERIC: why no variant could be looked up, else "" */
+};
+
 struct plan_dev {
 	size_t idx; /* into the device table */
 	enum dev_action act;
 	unsigned line; /* rule line that selected it; 0 = cmdline */
 	bool selected; /* explicitly selected (else: a group member) */
 	bool by_cmdline;
+	char rule_driver[RULE_DRIVER_MAX]; /* the selecting rule's driver= */
+	struct vfio_choice vfio;
 };
 
 /* One reason a group is refused, about one of its devices. */
@@ -85,5 +105,9 @@ void findings_move(struct findings *dst, struct findings *src);
 const struct refusal *plan_refusal(const struct plan_group *g, size_t idx);
 /* An endpoint the plan puts (or finds) on vfio-pci. */
 bool plan_dev_to_vfio(const struct plan_dev *pd, const struct pci_dev *d);
+/* Why a device goes to its vfio driver, for people and the record:
+ * "generic", "variant matched vfio_pci:v...", "rule driver=NAME",
+ * "already bound"; NULL for VW_NONE. */
+const char *vfio_why_text(const struct vfio_choice *c, char *buf, size_t size);
 const char *dev_action_name(enum dev_action a);
 const char *group_action_name(enum group_action a);

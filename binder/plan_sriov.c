@@ -87,6 +87,7 @@ void plan_sriov(const struct config *cfg, const struct devtab *t, const struct p
 				     "%s:%u: no SR-IOV PF matches '%s'", cfg->path, r->line, r->sel.kind == SEL_ID ? "id=" : a);
 		}
 	}
+	vfid_plan(cfg, t, sp, f);
 }
 
 /* A bind rule in dst for each VF bound for vfio-pci that exists, of each

@@ -3,12 +3,14 @@
  * where each VF will sit and where it goes. Pure. */
 #pragma once
 #include "plan.h"
+#include "vfid.h"
 
 struct sriov_vf {
 	struct pci_addr addr; /* predicted from offset/stride, or read from virtfnK */
 	char name[PCI_ADDR_MAX];
 	bool to_vfio;
 	bool exists;
+	struct vfid_vf id; /* MAC, VLAN, trust, spoofchk (vfid.h) */
 };
 
 struct sriov_pf {
@@ -20,6 +22,7 @@ struct sriov_pf {
 	char reason[256];
 	struct sriov_vf *vfs;
 	size_t nvfs;
+	struct vfid_pf id;
 };
 
 struct sriov_plan {

@@ -3,6 +3,7 @@
  * schema is documented in vfio-early(8) and is stable: fields are added,
  * never renamed or removed, within one "schema" value. */
 #include "report.h"
+#include "apply_vfid.h"
 #include "doctor.h"
 #include "kmsg.h"
 #include "report_mdev.h"
@@ -21,6 +22,28 @@ static const char *selected_by(const struct run *r, const struct plan_dev *pd, c
 	return buf;
 }
 
+/* The vfio driver device k of g goes to: the one apply wrote to its
+ * driver_override, else the one chosen (NULL: a variant whose module is not
+ * loaded yet names its PCI driver only then). */
+static const char *vfio_driver_of(const struct run *r, const struct plan_group *g, size_t k)
+{
+	const struct plan_dev *pd = &g->devs[k];
+
+	if (r->have_res && r->res.g[g - r->plan.g].devs[k].vfio_driver[0])
+		return r->res.g[g - r->plan.g].devs[k].vfio_driver;
+	return pd->vfio.driver[0] ? pd->vfio.driver : NULL;
+}
+
+void report_json_ids(struct json *j, const struct pci_dev *d)
+{
+	json_hex(j, "vendor", d->vendor, 4);
+	json_hex(j, "device", d->device, 4);
+	json_hex(j, "subsystem_vendor", d->sub_vendor, 4);
+	json_hex(j, "subsystem_device", d->sub_device, 4);
+	json_hex(j, "class", d->class, 6);
+	json_str(j, "class_name", pci_class_name(d->class));
+}
+
 static void json_device(const struct run *r, struct json *j, const struct plan_group *g, size_t k)
 {
 	const struct plan_dev *pd = &g->devs[k];
@@ -29,12 +52,7 @@ static void json_device(const struct run *r, struct json *j, const struct plan_g
 
 	json_begin_obj(j, NULL);
 	json_str(j, "address", d->name);
-	json_hex(j, "vendor", d->vendor, 4);
-	json_hex(j, "device", d->device, 4);
-	json_hex(j, "subsystem_vendor", d->sub_vendor, 4);
-	json_hex(j, "subsystem_device", d->sub_device, 4);
-	json_hex(j, "class", d->class, 6);
-	json_str(j, "class_name", pci_class_name(d->class));
+	report_json_ids(j, d);
 	if (d->group >= 0)
 		json_int(j, "iommu_group", d->group);
 	else
@@ -44,6 +62,9 @@ static void json_device(const struct run *r, struct json *j, const struct plan_g
 	json_bool(j, "bridge", pci_class_is_bridge(d->class));
 	json_str(j, "action", dev_action_name(pd->act));
 	json_str(j, "selected_by", selected_by(r, pd, buf, sizeof(buf)));
+	json_str(j, "vfio_driver", vfio_driver_of(r, g, k));
+	json_str(j, "vfio_module", pd->vfio.module[0] ? pd->vfio.module : NULL);
+	json_str(j, "vfio_driver_why", vfio_why_text(&pd->vfio, buf, sizeof(buf)));
 	if (r->doc)
 		doctor_json_device(&r->doc->h, j, pd->idx);
 	if (r->have_res) {
@@ -164,6 +185,7 @@ void report_json(const struct run *r, struct json *j)
 		json_int(j, "numvfs_before", r->so ? r->so[i].numvfs_before : pf->sriov_num);
 		json_str(j, "action", x->refused ? "refuse" : "create");
 		json_str(j, "reason", x->refused ? x->reason : NULL);
+		vfid_json_pf(j, &x->id);
 		if (r->so) {
 			json_str(j, "result", sriov_result_name(r->so[i].res));
 			json_str(j, "message", r->so[i].message[0] ? r->so[i].message : NULL);
@@ -176,6 +198,7 @@ void report_json(const struct run *r, struct json *j)
 			json_str(j, "address", x->vfs[k].name);
 			json_str(j, "to", x->vfs[k].to_vfio ? "vfio-pci" : "host");
 			json_bool(j, "exists", x->vfs[k].exists);
+			vfid_json_vf(j, &x->vfs[k].id, r->so != NULL);
 			json_end_obj(j);
 		}
 		json_end_arr(j);
@@ -193,6 +216,7 @@ void report_json(const struct run *r, struct json *j)
 		json_int(j, "groups_bound", (long long)r->res.nbound);
 		json_int(j, "groups_failed", (long long)r->res.nfailed);
 		json_int(j, "sriov_failed", (long long)sriov_nfailed(r->so, r->sp.n));
+		json_int(j, "vf_identity_failed", (long long)vfid_nfailed(&r->sp));
 		json_str(j, "vfio_load_error", r->res.load_error[0] ? r->res.load_error : NULL);
 		json_int(j, "start_monotonic_us", (long long)r->t_start);
 	}
@@ -219,7 +243,7 @@ static const char *dev_reason(const struct run *r, const struct plan_group *g, c
 		else
 			(void)snprintf(buf, size, "another function of the selected card");
 		return buf;
-	case DA_ALREADY: return "already on vfio-pci";
+	case DA_ALREADY: (void)snprintf(buf, size, "already on %s", r->t.v[pd->idx].driver); return buf;
 	case DA_SKIP_BRIDGE: return "bridge: stays as it is";
 	}
 	return "";
@@ -256,6 +280,41 @@ static void refused_text(const struct run *r, const struct plan_group *g, FILE *
 			fprintf(out, "      bind %s\n", r->t.v[g->why[k].idx].name);
 	fprintf(out, "    or move the card to a slot with its own IOMMU group; pcie_acs_override only hides the sharing (the devices can still\n"
 		     "    reach each other's memory): a security trade-off, never a fix\n");
+}
+
+/* Which vfio driver each device goes to, when any is not plain vfio-pci
+ * (a variant, a rule's driver=) or no variant could be looked up. */
+static void vfio_drivers_text(const struct run *r, FILE *out)
+{
+	bool show = false;
+	char why[192];
+
+	for (size_t i = 0; i < r->plan.n; i++)
+		for (size_t k = 0; k < r->plan.g[i].n; k++) {
+			const struct vfio_choice *c = &r->plan.g[i].devs[k].vfio;
+			show |= c->why == VW_VARIANT || c->why == VW_RULE || c->note[0] || (c->why == VW_ALREADY && !streq(c->driver, VFIO_GENERIC_DRIVER));
+		}
+	if (!show)
+		return;
+	fprintf(out, "\nvfio drivers:\n");
+	for (size_t i = 0; i < r->plan.n; i++)
+		for (size_t k = 0; k < r->plan.g[i].n; k++) {
+			const struct plan_dev *pd = &r->plan.g[i].devs[k];
+			const struct vfio_choice *c = &pd->vfio;
+			if (c->why == VW_NONE)
+				continue;
+			fprintf(out, "  %-12s  ", r->t.v[pd->idx].name);
+			if (c->driver[0])
+				fprintf(out, "%-20s", c->driver);
+			else
+				fprintf(out, "module %s (its PCI driver name shows once it is loaded)", c->module);
+			fprintf(out, "  %s", vfio_why_text(c, why, sizeof(why)));
+			if (c->why == VW_VARIANT && c->driver[0])
+				fprintf(out, " (module %s)", c->module);
+			if (c->note[0])
+				fprintf(out, "; %s", c->note);
+			fprintf(out, "\n");
+		}
 }
 
 void report_table(const struct run *r, FILE *out)
@@ -300,6 +359,7 @@ void report_table(const struct run *r, FILE *out)
 				g->act == GA_REFUSE ? "REFUSE" : dev_action_name(pd->act), dev_reason(r, g, pd, buf, sizeof(buf)));
 		}
 	}
+	vfio_drivers_text(r, out);
 	for (size_t i = 0; i < r->plan.n; i++) {
 		const struct plan_group *g = &r->plan.g[i];
 		if (g->act == GA_REFUSE)
@@ -316,9 +376,17 @@ void report_table(const struct run *r, FILE *out)
 		}
 		fprintf(out, "%s %u VF(s)%s\n", pf->sriov_num == (int)x->numvfs ? "keep" : "create", x->numvfs,
 			x->pf_to_vfio ? " (PF on vfio-pci, enable_sriov=1)" : "");
-		for (size_t k = 0; k < x->nvfs; k++)
-			fprintf(out, "  VF %zu  %s  -> %s%s\n", k, x->vfs[k].name, x->vfs[k].to_vfio ? "vfio-pci" : "host driver",
-				x->vfs[k].exists ? "" : " (created at boot)");
+		for (size_t k = 0; k < x->nvfs; k++) {
+			struct strbuf id = { 0 };
+			vf_ident_text(&x->vfs[k].id.want, &id);
+			fprintf(out, "  VF %zu  %s  -> %s%s%s%s\n", k, x->vfs[k].name, x->vfs[k].to_vfio ? "vfio-pci" : "host driver",
+				x->vfs[k].exists ? "" : " (created at boot)", id.len ? "; " : "", id.len ? id.s : "");
+			sb_free(&id);
+		}
+		struct strbuf idl = { 0 };
+		vfid_pf_text(&x->id, &idl);
+		fputs(idl.s ? idl.s : "", out);
+		sb_free(&idl);
 	}
 	mdev_report_table(r, out);
 	if (r->plan.findings.n)
@@ -347,16 +415,34 @@ void report_table(const struct run *r, FILE *out)
 
 /* apply's kernel log lines (/dev/kmsg is rate-limited: a line a PF and a
  * group; the whole story is in the record). */
-static void group_devices(const struct run *r, const struct plan_group *g, const struct group_outcome *go, struct strbuf *sb)
+/* True when every endpoint of g goes to plain vfio-pci (today's line). */
+static bool all_generic(const struct plan_group *g)
 {
 	for (size_t k = 0; k < g->n; k++) {
+		const struct vfio_choice *c = &g->devs[k].vfio;
+		if (c->why == VW_VARIANT || c->why == VW_RULE || (c->why == VW_ALREADY && !streq(c->driver, VFIO_GENERIC_DRIVER)))
+			return false;
+	}
+	return true;
+}
+
+/* The devices of a group; with drivers (to_each) each one's vfio driver and
+ * why ("to vfiotest-vfio-pci (variant matched vfio_pci:v...)"). */
+static void group_devices(const struct run *r, const struct plan_group *g, const struct group_outcome *go, bool to_each, struct strbuf *sb)
+{
+	char why[192];
+
+	for (size_t k = 0, n = 0; k < g->n; k++) {
 		const struct plan_dev *pd = &g->devs[k];
 		const struct pci_dev *d = &r->t.v[pd->idx];
+		const char *drv = go && go->devs[k].vfio_driver[0] ? go->devs[k].vfio_driver : pd->vfio.driver[0] ? pd->vfio.driver : pd->vfio.module;
 		if (pd->act == DA_SKIP_BRIDGE)
 			continue;
-		sb_printf(sb, " %s", d->name);
+		sb_printf(sb, "%s %s", to_each && n++ ? "," : "", d->name);
 		if (!pd->selected)
 			sb_puts(sb, " (group member)");
+		if (to_each && pd->vfio.why != VW_NONE)
+			sb_printf(sb, " to %s (%s)", drv, vfio_why_text(&pd->vfio, why, sizeof(why)));
 		if (go && go->devs[k].res == DR_DIRTY)
 			sb_printf(sb, " (NOT restored: driver %s)", go->devs[k].after_driver[0] ? go->devs[k].after_driver : "none");
 	}
@@ -383,6 +469,7 @@ static void log_sriov(const struct run *r)
 		case SR_DRYRUN: kmsg_log(&r->sr, 6, "sriov %s: dry run: would create %u VF(s)", pf, x->numvfs); break;
 		case SR_DISABLED: break;
 		}
+		vfid_kmsg(&r->sr, &r->t.v[x->pf], x);
 		sb_free(&sb);
 	}
 }
@@ -422,24 +509,24 @@ void report_kmsg(const struct run *r)
 		(void)snprintf(grp, sizeof(grp), g->group >= 0 ? "group %d" : "no group", g->group);
 		switch (go->res) {
 		case GR_BOUND:
-			group_devices(r, g, NULL, &sb);
-			kmsg_log(&r->sr, 6, "%s: bound%s to vfio-pci (%llu us)", grp, sb.s, (unsigned long long)go->elapsed_us);
+			group_devices(r, g, go, !all_generic(g), &sb);
+			kmsg_log(&r->sr, 6, "%s: bound%s%s (%llu us)", grp, sb.s, all_generic(g) ? " to vfio-pci" : "", (unsigned long long)go->elapsed_us);
 			break;
 		case GR_ALREADY:
-			group_devices(r, g, NULL, &sb);
-			kmsg_log(&r->sr, 6, "%s: already on vfio-pci:%s", grp, sb.s);
+			group_devices(r, g, NULL, !all_generic(g), &sb);
+			kmsg_log(&r->sr, 6, "%s: already on %s:%s", grp, all_generic(g) ? "vfio-pci" : "vfio drivers", sb.s);
 			break;
 		case GR_REFUSED:
 			refused_kmsg(r, g, &sb);
 			kmsg_log(&r->sr, 4, "%s: refused: %s; left as is", grp, sb.s);
 			break;
 		case GR_FAILED:
-			group_devices(r, g, go, &sb);
+			group_devices(r, g, go, false, &sb);
 			kmsg_log(&r->sr, 3, "%s: FAILED: %s; %s:%s", grp, go->message,
 				 sb.s && strstr(sb.s, "(NOT restored") ? "group NOT fully put back" : "group put back as it was", sb.s);
 			break;
 		case GR_DRYRUN:
-			group_devices(r, g, NULL, &sb);
+			group_devices(r, g, NULL, !all_generic(g), &sb);
 			kmsg_log(&r->sr, 6, "%s: dry run: would bind%s", grp, sb.s);
 			break;
 		case GR_DISABLED: break;

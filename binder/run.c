@@ -4,12 +4,15 @@
  * apply the writes, the log and the record. check and status stop before
  * anything is written. */
 #include "run.h"
+#include "apply_vfid.h"
 #include "doctor.h"
 #include "hostfacts.h"
 #include "kmsg.h"
+#include "list.h"
 #include "protected.h"
 #include "record.h"
 #include "report.h"
+#include "rom.h"
 #include "run_mdev.h"
 #include "scan.h"
 #include "snippets.h"
@@ -123,6 +126,8 @@ static void plan_all(struct run *r)
 
 	plan_build(&r->cfg, &r->t, &r->prot, &r->plan);
 	plan_sriov(&r->cfg, &r->t, &r->plan, &r->sp, &sf);
+	if (!streq(r->mode, "apply")) /* apply looks once the PF driver is bound */
+		vfid_lookup(&r->sr, &r->t, &r->sp, &sf);
 	sriov_bind_rules(&r->sp, &r->cfg);
 	if (r->cfg.n != n0) {
 		plan_free(&r->plan);
@@ -147,6 +152,7 @@ static void apply_new_vfs(struct run *r, const struct apply_opts *o)
 		if (vcfg.rules[i].kind == RULE_BIND)
 			scan_add(&r->sr, &r->t, &vcfg.rules[i].sel.addr);
 	plan_build(&vcfg, &r->t, &r->prot, &p2);
+	apply_choose_drivers(&r->sr, &r->t, &p2, &r->aliases);
 	apply_plan(&r->sr, &r->t, &p2, o, &r2);
 	plan_append(&r->plan, &p2);
 	apply_result_append(&r->res, &r2);
@@ -224,6 +230,7 @@ int run_check(struct run *r, bool json)
 			plan_all(r);
 		}
 	}
+	apply_choose_drivers(&r->sr, &r->t, &r->plan, &r->aliases);
 	mdev_check(r);
 	/* The host doctor: its warnings are advice; only its errors (boot
 	 * would not bind) change the exit status. */
@@ -270,6 +277,7 @@ int run_apply(struct run *r)
 		config_init(&r->cfg, r->config_path);
 		r->cfg.errors = keep.errors;
 		free(keep.rules);
+		free(keep.vf_macs);
 	}
 	if (scan(r) < 0) {
 		kmsg_log(&r->sr, 3, "%s", r->notes.v[r->notes.n - 1]);
@@ -287,6 +295,8 @@ int run_apply(struct run *r)
 	}
 	o.dryrun = r->cl.dryrun;
 	o.bind_timeout_ms = r->cfg.bind_timeout_ms;
+	if (!o.disabled)
+		apply_choose_drivers(&r->sr, &r->t, &r->plan, &r->aliases);
 	for (size_t i = 0; i < r->sp.n; i++)
 		if (r->sp.v[i].pf_to_vfio && !r->sp.v[i].refused)
 			o.vfio_options = "enable_sriov=1";
@@ -305,13 +315,18 @@ out:
 	if (o.disabled)
 		kmsg_log(&r->sr, 6, "done in %llu us: bound nothing (%s); record in /%s", (unsigned long long)(r->t_end - r->t_start), o.disabled_why,
 			 STATE_FILE);
-	else
+	else {
 		/* An SR-IOV step that failed (no PF driver, no VFs) is a failure
-		 * like a group that did not bind: the summary counts both. */
-		kmsg_log(&r->sr, 6, "done in %llu us: %zu group(s) bound, %zu already, %zu refused, %zu failed%s%s; record in /%s",
+		 * like a group that did not bind: the summary counts both. A VF
+		 * whose MAC did not take is bound all the same: said apart. */
+		char vfid[64] = "";
+		if (vfid_nfailed(&r->sp))
+			(void)snprintf(vfid, sizeof(vfid), ", VF identity failed on %zu VF(s)", vfid_nfailed(&r->sp));
+		kmsg_log(&r->sr, 6, "done in %llu us: %zu group(s) bound, %zu already, %zu refused, %zu failed%s%s%s; record in /%s",
 			 (unsigned long long)(r->t_end - r->t_start), r->res.nbound, r->res.nalready, r->res.nrefused,
-			 r->res.nfailed + sriov_nfailed(r->so, r->sp.n), sriov_nfailed(r->so, r->sp.n) ? " (SR-IOV steps included)" : "",
+			 r->res.nfailed + sriov_nfailed(r->so, r->sp.n), sriov_nfailed(r->so, r->sp.n) ? " (SR-IOV steps included)" : "", vfid,
 			 r->cl.dryrun ? " (dry run)" : "", STATE_FILE);
+	}
 	record_write(r);
 	return EXIT_OK;
 }
@@ -327,6 +342,12 @@ int run_protected(struct run *r)
 	for (size_t i = 0; i < r->notes.n; i++)
 		fprintf(stderr, "vfio-early: note: %s\n", r->notes.v[i]);
 	return EXIT_OK;
+}
+
+int run_rom(struct run *r, const char *addr, const char *out, bool json)
+{
+	struct rom_opts o = { .addr = addr, .out = out, .json = json };
+	return rom_command(&r->sr, r->sysroot_path, &o);
 }
 
 int run_status(struct run *r, bool json)
@@ -346,10 +367,27 @@ int run_status(struct run *r, bool json)
 	return r->cfg.errors.n ? EXIT_CONFIG : s;
 }
 
+/* Read-only, like check, but about the host rather than the config: every
+ * device, so the full scan, SR-IOV included (a VF's line is its PF's
+ * sriov rule). */
+int run_list(struct run *r, bool json, bool tree)
+{
+	int e;
+
+	protected_load(r, true);
+	if ((e = scan_full(&r->sr, true, &r->t)) < 0) {
+		fprintf(stderr, "vfio-early: %s/sys/bus/pci/devices: cannot read (%s); is sysfs mounted?\n", streq(r->sysroot_path, "/") ? "" : r->sysroot_path,
+			strerror(-e));
+		return EXIT_SYSTEM;
+	}
+	return list_show(r, json, tree);
+}
+
 void run_free(struct run *r)
 {
 	mdev_run_free(r);
 	apply_result_free(&r->res);
+	modaliases_free(&r->aliases);
 	sriov_plan_free(&r->sp);
 	free(r->so);
 	plan_free(&r->plan);

@@ -37,6 +37,7 @@ struct run {
 	struct apply_result res;
 	bool have_res;
 	struct doctor *doc; /* check only */
+	struct modaliases aliases; /* read when a device is to be bound */
 	struct sriov_plan sp;
 	struct sriov_outcome *so; /* parallel to sp.v, after apply */
 	uint64_t t_start, t_end;
@@ -50,6 +51,9 @@ int run_check(struct run *r, bool json);
 int run_apply(struct run *r);
 int run_status(struct run *r, bool json);
 int run_protected(struct run *r);
+int run_list(struct run *r, bool json, bool tree);
+/* vfio-early rom ADDR [-o FILE]: see rom.h. */
+int run_rom(struct run *r, const char *addr, const char *out, bool json);
 void run_free(struct run *r);
 /* The config (refused when others can write it) and the kernel command
  * line's switches, as every command loads them. */

@@ -254,8 +254,8 @@ static void add_new(const struct sysroot *sr, struct devtab *t, const struct pci
 	int r;
 
 	r = scan_one(sr, a, sriov, &tmp);
-	if (r == -ENODEV || r == -ENOENT)
-		return;
+	if (r == -ENODEV)
+		return; /* gone; -ENOENT: its directory is there, its ids and class files are not */
 	if (r < 0) {
 		/* Kept, unidentified: a group holding it is refused. */
 		struct pci_dev *d = add_dev(t);

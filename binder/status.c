@@ -2,6 +2,7 @@
 /* status: on the booted host, what is on vfio-pci, against the config and
  * the record boot left in /run/vfio-early/state.json. */
 #include "status.h"
+#include "apply_vfid.h"
 #include "record.h"
 #include "report_mdev.h"
 
@@ -10,9 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The record's "result" of the device at addr (groups[].devices[]), or of
- * the SR-IOV step of the PF at addr (sriov[]); "-" when it has none. */
-static const char *recorded(const struct jv *rec, const char *addr, bool sriov)
+/* The record's field (e.g. "result") of the device at addr
+ * (groups[].devices[]), or of the SR-IOV step of the PF at addr (sriov[]);
+ * "-" when it has none. */
+static const char *recorded_field(const struct jv *rec, const char *addr, bool sriov, const char *field)
 {
 	const struct jv *arr = jv_get(rec, sriov ? "sriov" : "groups");
 	const char *res = NULL;
@@ -21,17 +23,22 @@ static const char *recorded(const struct jv *rec, const char *addr, bool sriov)
 		const struct jv *g = jv_at(arr, i);
 		if (sriov) {
 			if (jv_str(jv_get(g, "pf")) && streq(jv_str(jv_get(g, "pf")), addr))
-				res = jv_str(jv_get(g, "result"));
+				res = jv_str(jv_get(g, field));
 			continue;
 		}
 		const struct jv *devs = jv_get(g, "devices");
 		for (size_t k = 0; k < jv_len(devs); k++) {
 			const struct jv *d = jv_at(devs, k);
 			if (jv_str(jv_get(d, "address")) && streq(jv_str(jv_get(d, "address")), addr))
-				res = jv_str(jv_get(d, "result"));
+				res = jv_str(jv_get(d, field));
 		}
 	}
 	return res ? res : "-";
+}
+
+static const char *recorded(const struct jv *rec, const char *addr, bool sriov)
+{
+	return recorded_field(rec, addr, sriov, "result");
 }
 
 int status_show(const struct run *r, bool json)
@@ -59,7 +66,8 @@ int status_show(const struct run *r, bool json)
 		const struct pci_dev *d = &r->t.v[i];
 		const struct plan_dev *pd = NULL;
 		const char *want, *state;
-		bool on = streq(d->driver, "vfio-pci");
+		bool on = pci_driver_is_vfio(d->driver); /* vfio-pci or a variant */
+		const char *why = recorded_field(rec, d->name, false, "vfio_driver_why");
 
 		for (size_t g = 0; g < r->plan.n && !pd; g++)
 			for (size_t k = 0; k < r->plan.g[g].n; k++)
@@ -88,12 +96,17 @@ int status_show(const struct run *r, bool json)
 			json_str(&j, "config", want);
 			json_str(&j, "boot", recorded(rec, d->name, false));
 			json_str(&j, "state", state);
+			json_str(&j, "vfio_driver_why", streq(why, "-") ? NULL : why);
 			json_end_obj(&j);
 		} else {
 			char ids[16];
 			(void)snprintf(ids, sizeof(ids), "%04x:%04x", d->vendor, d->device);
-			printf("%-12s  %-5d  %-9s  %-14s  %-8s  %-14s  %s\n", d->name, d->group, ids, d->driver[0] ? d->driver : "-", want,
+			printf("%-12s  %-5d  %-9s  %-14s  %-8s  %-14s  %s", d->name, d->group, ids, d->driver[0] ? d->driver : "-", want,
 			       recorded(rec, d->name, false), state);
+			/* Why boot chose a driver other than plain vfio-pci. */
+			if (!streq(why, "-") && !streq(why, "generic") && !(streq(why, "already bound") && streq(d->driver, VFIO_GENERIC_DRIVER)))
+				printf("  (%s)", why);
+			printf("\n");
 		}
 	}
 	/* SR-IOV: VFs that exist are devices above; VFs that were never
@@ -117,9 +130,11 @@ int status_show(const struct run *r, bool json)
 			json_int(&j, "numvfs_config", x->numvfs);
 			json_str(&j, "boot", boot);
 			json_str(&j, "state", x->refused ? "refused" : ok ? "ok" : "MISMATCH");
+			mismatches += vfid_status(&r->sr, pf, x, rec, &j);
 			json_end_obj(&j);
 		} else {
 			printf("%-12s  %-8d  %-8u  %-14s  %s\n", pf->name, pf->sriov_num, x->numvfs, boot, x->refused ? "refused" : ok ? "ok" : "MISMATCH");
+			mismatches += vfid_status(&r->sr, pf, x, rec, NULL);
 		}
 	}
 	if (json)

@@ -17,6 +17,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap);
 
 /* Grow *v (of *cap elements of size sz) so that index n fits. */
 void grow(void **v, size_t *cap, size_t n, size_t sz);

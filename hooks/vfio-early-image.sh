@@ -31,8 +31,25 @@ VFIO_EARLY_MODULES="vfio vfio_iommu_type1 vfio_pci"
 # What libkmod in the binary reads at boot. Both generators run depmod on the
 # image after the hooks, which writes all of these (modules.builtin.bin is
 # copied from the host); listed so tests can check the image for them.
-# Without modules.softdep vfio_iommu_type1 is silently not loaded.
+# Without modules.softdep vfio_iommu_type1 is silently not loaded. The binder
+# itself reads modules.alias (text) to choose a vfio-pci variant driver.
 VFIO_EARLY_KMOD_FILES="modules.dep.bin modules.alias.bin modules.symbols.bin modules.builtin.bin modules.softdep"
+
+# vfio_early_variant_modules KVER: the vfio-pci variant drivers of that
+# kernel (modules with a "vfio_pci:" alias other than vfio_pci's own catch-all;
+# PCI_DRIVER_OVERRIDE_DEVICE_VFIO id entries), one a line. The binder picks
+# one for a device by the image's modules.alias, which depmod writes from the
+# modules in the image: carrying them all makes boot choose what `vfio-early
+# check` shows on the host. They bind only through driver_override, so being
+# in the image claims nothing. Debian's own kernels build none.
+vfio_early_variant_modules()
+{
+	for _ve_d in "/lib/modules/$1" "/usr/lib/modules/$1"; do
+		[ -r "$_ve_d/modules.alias" ] || continue
+		sed -n 's/^alias vfio_pci:[^ ]* \([A-Za-z0-9_-]*\)$/\1/p' "$_ve_d/modules.alias" | tr - _ | grep -vx vfio_pci | sort -u
+		return 0
+	done
+}
 
 # vfio_early_kernel_decompresses KVER -> "xz", "zstd" or "gzip" (the one
 # format that kernel decompresses in finit_module), "none", or "unknown" (no
@@ -76,8 +93,8 @@ vfio_early_file_format()
 # underscores for dashes.
 vfio_early_module_names()
 {
-	# shellcheck disable=SC2086 # a word list by design
-	modprobe -a -S "$1" --show-depends $VFIO_EARLY_MODULES 2> /dev/null |
+	# shellcheck disable=SC2086,SC2046 # word lists by design
+	modprobe -a -S "$1" --show-depends $VFIO_EARLY_MODULES $(vfio_early_variant_modules "$1") 2> /dev/null |
 		sed -n 's|^insmod .*/\([^/]*\)\.ko[.a-z]* *$|\1|p' | tr - _ | sort -u
 }
 

@@ -8,6 +8,9 @@ set -eu
 
 pkgs_build="make musl-tools gcc libc6-dev dpkg-dev xz-utils ca-certificates file"
 pkgs_check="bats jq strace shellcheck python3 valgrind cppcheck clang-tidy clang-format time"
+# linux-headers-amd64: the boot tests build a test vfio-pci variant driver
+# (scenario 20) and the mtty mdev parent (scenarios 22, 23) for the archive
+# kernel; linux-source holds mtty.c.
 pkgs_boot="qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source initramfs-tools dracut-core busybox-static cpio e2fsprogs kmod udev systemd zstd xz-utils jq"
 # The distro matrix: a Debian 13 userland made with debootstrap (tests/distro).
 pkgs_distro="debootstrap debian-archive-keyring util-linux"

@@ -37,10 +37,16 @@ installkernel() {
     local hostonly=''
     # vfio_iommu_type1 arrives only through vfio's softdep: name it.
     instmods vfio vfio_iommu_type1 vfio_pci
+    vfio_early_source_lib || return 1
+    # The kernel's vfio-pci variant drivers, if it has any (see the lib).
+    local variants
+    # shellcheck disable=SC2154 # kernel is set by dracut
+    variants=$(vfio_early_variant_modules "$kernel")
+    # shellcheck disable=SC2086 # a word list by design
+    [[ -z $variants ]] || instmods $variants
     # dracut runs this after install(), and checks its status. The binder's
     # libkmod hands compressed modules to the kernel as they are: store
     # decompressed those this kernel cannot decompress itself.
-    vfio_early_source_lib || return 1
     # shellcheck disable=SC2154 # kernel is set by dracut
     if ! vfio_early_fix_modules "$initdir" "$kernel"; then
         dfatal "vfio-early: the vfio modules in this image could not be loaded at boot (see above); not building it"

@@ -296,7 +296,7 @@ pci/drivers_probe 0000:01:00.1" ]
 	conf "bind 01:00.0" "bind 01:00.0 stirct" "frobnicate"
 	run ve validate
 	[ "$status" -eq 2 ]
-	[ "${lines[0]}" = "$CONF:2: 'stirct': unknown bind option; accepted: an address, id=VVVV:DDDD, subsystem=VVVV:DDDD, strict, allow-boot-vga" ]
+	[ "${lines[0]}" = "$CONF:2: 'stirct': unknown bind option; accepted: an address, id=VVVV:DDDD, subsystem=VVVV:DDDD, strict, allow-boot-vga, driver=NAME" ]
 	[ "${lines[1]}" = "$CONF:3: 'frobnicate': unknown keyword; expected bind, protect, sriov, mdev or option" ]
 	run ve check
 	[ "$status" -eq 2 ]

@@ -4,7 +4,7 @@
 # creation fails, status against what exists. A fake tree has no kernel:
 # writing create makes no device, except under the fault-injection build's
 # fake kernel (make san), which the success paths use when it is there.
-# (Boot scenario 17 proves the real kernel with the mtty sample driver.)
+# (Boot scenarios 22 and 23 prove the real kernel with the mtty sample driver.)
 
 load helpers
 bats_require_minimum_version 1.5.0

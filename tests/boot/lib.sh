@@ -18,7 +18,7 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
 # Native drivers of the emulated devices, put into every test image (without
 # being force-loaded) so udev loads them in the initramfs, as on a host whose
 # initramfs carries its GPU/NIC/NVMe drivers: that is where the race is.
-VFIOTEST_MODULES="bochs snd_hda_intel e1000e e1000 8139cp nvme virtio_pci virtio_blk ext4"
+VFIOTEST_MODULES="bochs snd_hda_intel e1000e e1000 8139cp nvme virtio_pci virtio_blk ext4 igb"
 export VFIOTEST_MODULES
 
 say() { printf '%s\n' "$*" >&2; }
@@ -120,7 +120,7 @@ image_base() { # GEN CONFIG_FILE [SYSROOT] -> path without suffix
 	local key
 	key=$(hash_of "$1" "$KVER" "$2" "sysroot=${3:-}" ${3:+"$3"} "$BIN" "mode=${DRACUT_MODE:-}" \
 		"it=${IT_MODULES:-list}" "prep=${MODULES_PREP:-}" \
-		"$REPO/hooks" "$REPO/initramfs-tools" "$REPO/dracut" "$GUEST" "$VFIOTEST_MODULES")
+		"$REPO/hooks" "$REPO/initramfs-tools" "$REPO/dracut" "$GUEST" "$VFIOTEST_MODULES" "$BOOT_DIR/variant")
 	printf '%s\n' "$OUT/images/$1-$key"
 }
 
@@ -190,6 +190,10 @@ build_image() {
 #                    recompressed as .ko.zst, depmod re-run: a format the
 #                    kernel cannot decompress (6.1: none; 6.12: only xz)
 #   no-vfio-pci      vfio-pci removed, depmod re-run: nothing could bind
+#   variant-driver   tests/boot/variant/vfiotest_variant.ko (built against
+#                    the kernel's headers) in updates/, depmod re-run: a
+#                    vfio-pci variant driver for QEMU's VGA, as a kernel that
+#                    ships one has it; the image hooks must carry it
 #   mtty             the kernel's mtty sample (build_mtty) added as
 #                    extra/mtty.ko, depmod re-run: an mdev parent to test with
 with_modules_prep() {
@@ -197,10 +201,11 @@ with_modules_prep() {
 		"$@"
 		return
 	}
-	local ov rc mtty=
-	if [[ $MODULES_PREP == mtty ]]; then
-		mtty=$(build_mtty) || return 1
-	fi
+	local ov rc ko=
+	case $MODULES_PREP in
+	variant-driver) ko=$(build_variant_module) || return 1 ;;
+	mtty) ko=$(build_mtty) || return 1 ;;
+	esac
 	ov=$(mktemp -d "$OUT/tmp/overlay.XXXXXX")
 	mkdir -p "$ov/upper" "$ov/work"
 	# shellcheck disable=SC2016 # the script's own variables
@@ -208,17 +213,21 @@ with_modules_prep() {
 	# point (and the tree's namespace is private already); on the host the
 	# script makes its namespace private itself.
 	unshare --mount --propagation unchanged -- bash -euc '
-		kver=$1 ov=$2 prep=$3 mtty=$4
+		kver=$1 ov=$2 prep=$3 ko=$4
 		shift 4
 		mount --make-rprivate / 2> /dev/null || :
 		mount -t overlay overlay -o "lowerdir=/lib/modules/$kver,upperdir=$ov/upper,workdir=$ov/work" "/lib/modules/$kver"
-		if [ "$prep" = mtty ]; then
-			mkdir -p "/lib/modules/$kver/extra"
-			cp "$mtty" "/lib/modules/$kver/extra/mtty.ko"
-			depmod -a "$kver"
-			exec "$@"
-		fi
 		files=$(modprobe -a -S "$kver" --show-depends vfio_pci vfio_iommu_type1 | sed -n "s/^insmod \([^ ]*\).*/\1/p" | sort -u)
+		case $prep in
+		variant-driver)
+			files=
+			install -D -m 0644 "$ko" "/lib/modules/$kver/updates/vfiotest/vfiotest_variant.ko"
+			;;
+		mtty)
+			files=
+			install -D -m 0644 "$ko" "/lib/modules/$kver/extra/mtty.ko"
+			;;
+		esac
 		for m in $files; do
 			case $prep in
 			recompress-zstd)
@@ -242,7 +251,7 @@ with_modules_prep() {
 			esac
 		done
 		depmod -a "$kver"
-		"$@"' bash "$KVER" "$ov" "$MODULES_PREP" "$mtty" "$@"
+		"$@"' bash "$KVER" "$ov" "$MODULES_PREP" "$ko" "$@"
 	rc=$?
 	rm -rf "$ov"
 	return $rc
@@ -278,6 +287,33 @@ build_mtty() {
 	fi
 	exec 7>&-
 	printf '%s\n' "$dir/mtty.ko"
+}
+
+# build_variant_module -> prints the path of vfiotest_variant.ko for $KVER,
+# built from tests/boot/variant/ against the kernel's headers, once per kernel
+# and source (cached under $OUT/variant/)
+# (/lib/modules/KVER/build: Debian's linux-headers-KVER).
+build_variant_module() {
+	local dir
+	dir=$OUT/variant/$KVER-$(hash_of "$BOOT_DIR/variant")
+	mkdir -p "$OUT/variant"
+	exec 7> "$dir.lock"
+	flock 7
+	if [[ ! -s $dir/vfiotest_variant.ko ]]; then
+		if [[ ! -e /lib/modules/$KVER/build/Makefile ]]; then
+			say "boot: no headers for kernel $KVER (/lib/modules/$KVER/build): apt-get install linux-headers-$KVER"
+			return 1
+		fi
+		rm -rf "$dir"
+		cp -a "$BOOT_DIR/variant" "$dir"
+		if ! make -C "/lib/modules/$KVER/build" M="$dir" modules > "$dir/build.log" 2>&1; then
+			say "boot: building the test variant driver failed; log: $dir/build.log"
+			tail -n 20 "$dir/build.log" >&2
+			return 1
+		fi
+	fi
+	exec 7>&-
+	printf '%s\n' "$dir/vfiotest_variant.ko"
 }
 
 # build_rootfs CONFIG_FILE -> prints the path of a small ext4 root image:
@@ -334,6 +370,11 @@ machine_standard() {
 		-device intel-hda,id=hda0,addr=0x5.1 -device hda-duplex,bus=hda0.0,audiodev=snd
 		-device ich9-intel-hda,id=hda1,addr=0x6 -device hda-duplex,bus=hda1.0,audiodev=snd)
 }
+#   display2: 00:08.0 bochs-display (1234:1111 like the VGAs, class 0380,
+#             bochs-drm), its own group
+machine_display2() {
+	M+=(-device bochs-display,addr=0x8)
+}
 #   bridge:   00:07.0 pcie-pci-bridge (shpc)   group G with everything behind it
 #             01:01.0 e1000, 01:02.0 rtl8139  (8139cp)
 machine_bridge() {
@@ -352,6 +393,23 @@ machine_shared() {
 		-device qemu-xhci,bus=br1,addr=0x2
 		-device e1000,bus=br1,addr=0x3,netdev=n2 -netdev user,id=n2)
 }
+#   rpslot:   00:08.0 pcie-root-port in physical slot 8 (pciehp: sys/bus/pci/
+#             slots/8) with an e1000e (8086:10d3) behind it: bus 01 alone,
+#   rpextra:  with another root port at 00:07.0 (an e1000, 8086:100e,
+#             behind it) before it: that one takes bus 01, the slot-8 card
+#             moves to bus 02
+machine_rpextra() {
+	M+=(-device pcie-root-port,id=rp7,chassis=7,slot=7,addr=0x7
+		-device e1000,bus=rp7,netdev=n7 -netdev user,id=n7)
+}
+machine_rpslot() {
+	# Native PCIe hotplug (not QEMU's ACPI hotplug, q35's default since
+	# QEMU 6.1): pciehp registers the port's slot under its Physical Slot
+	# Number, /sys/bus/pci/slots/8, as on real boards' slot capabilities.
+	M+=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
+		-device pcie-root-port,id=rp8,chassis=8,slot=8,addr=0x8
+		-device e1000e,bus=rp8,netdev=n8,mac=52:54:00:00:00:08 -netdev user,id=n8)
+}
 #   protected: 00:07.0 pcie-pci-bridge; 01:01.0 virtio-blk holding the root
 #             fs (/dev/vda); 01:02.0 e1000: one group
 machine_protected() {
@@ -365,6 +423,17 @@ machine_rootdisk() {
 	M+=(-drive "if=none,id=root,format=raw,snapshot=on,file=$ROOTFS"
 		-device virtio-blk-pci,addr=0xa,drive=root)
 }
+#   rom:      00:09.0 pcnet (1022:2000), no driver in the test images: nothing
+#             enabled it; QEMU puts efi-pcnet.rom (x86 + EFI) in its ROM BAR.
+#             01:00.0 VGA (bochs-drm) behind the root port 00:0a.0, which
+#             does not route VGA: the kernel leaves its ROM resource alone
+#             (a VGA on the root bus, like standard's 00:05.0, is marked
+#             shadowed). With "standard" beside it: 00:02.0 the boot VGA.
+machine_rom() {
+	M+=(-device pcnet,addr=0x9,netdev=n9 -netdev user,id=n9
+		-device pcie-root-port,id=rp10,chassis=10,addr=0xa
+		-device VGA,bus=rp10,addr=0x0)
+}
 #   sriov:    two identical NVMe PFs (1b36:0010) with 2 VFs each possible,
 #             behind root ports: 01:00.0 and 02:00.0
 machine_sriov() {
@@ -374,6 +443,13 @@ machine_sriov() {
 			-device "nvme-subsys,id=subsys$i,nqn=vfiotest$i"
 			-device "nvme,bus=rp$i,serial=vfiotest$i,subsys=subsys$i,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=8,msix_qsize=4")
 	done
+}
+#   igb:      an Intel 82576 SR-IOV NIC as QEMU >= 8.0 emulates it (PF
+#             8086:10c9 on igb, VFs 8086:10ca at offset 0x80, stride 2)
+#             behind a root port: PF 01:00.0, VF k at 01:10.(2k)
+machine_igb() {
+	M+=(-device pcie-root-port,id=rp11,chassis=11,addr=0xb
+		-device igb,bus=rp11,netdev=n11 -netdev user,id=n11)
 }
 
 # boot IMAGE LOG APPEND MACHINE... : one QEMU run, serial console to LOG.

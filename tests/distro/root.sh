@@ -35,12 +35,14 @@ esac
 
 # What the boot matrix runs inside the tree: the distro's own kernel,
 # generators, QEMU and the tools the harness calls; a C toolchain to show the
-# binary builds with the distro's musl and GCC; the kernel's headers and
-# source for the mdev scenarios' mtty module, python3 for their UUIDs. Keep
-# it sorted.
+# binary builds with the distro's musl and GCC; the kernel's headers for the
+# test variant driver (scenario 20), headers and source for the mdev
+# scenarios' mtty module (22, 23), python3 for their UUIDs. Keep it sorted.
 PKGS="bash busybox-static ca-certificates coreutils cpio dpkg-dev dracut-core e2fsprogs file gcc jq kmod libc6-dev
 linux-headers-amd64 linux-image-amd64 linux-source make musl-tools procps python3 qemu-system-x86 systemd udev
 util-linux xz-utils zstd initramfs-tools gzip"
+# iproute2: `ip link show` lists a PF's VFs in the guest (scenario 21).
+PKGS="$PKGS iproute2"
 # shellcheck disable=SC2086 # PKGS is a word list
 pkgs_key=$(printf '%s\n' $PKGS | LC_ALL=C sort -u | tr '\n' ' ')
 

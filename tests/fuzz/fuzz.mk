@@ -1,6 +1,6 @@
 # libFuzzer harnesses for the pure parsers (config, kernel command line,
-# protected list, the JSON record reader). GNU make fragment, included by
-# the top Makefile.
+# protected list, the JSON record reader, the option ROM checker). GNU make
+# fragment, included by the top Makefile.
 #
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_EXECS=N] [FUZZ_JOBS=1]   each harness for
 #                       FUZZ_SECONDS (or until N executions), new
@@ -20,7 +20,7 @@ FUZZ_JOBS    ?= 1
 FUZZ_RUNS    ?= 200000
 # make fuzz stops a harness at FUZZ_EXECS executions if set (else time only)
 FUZZ_EXECS   ?=
-FUZZ_NAMES   := config cmdline protlist json
+FUZZ_NAMES   := config cmdline protlist json rom
 FUZZ_DIR     := tests/fuzz
 FUZZ_OUT     ?= $(BUILD)/fuzz
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_OUT)/fuzz-%)

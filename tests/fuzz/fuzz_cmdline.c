@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char a[PCI_ADDR_MAX];
 		pci_addr_fmt(&r->sel.addr, a);
 		/* an address, a slot, or slot=, path=, serial= (never id=) */
-		if (r->kind != RULE_BIND || r->line != 0 || r->sel.kind == SEL_ID || r->sel.kind > SEL_SERIAL)
+		if (r->kind != RULE_BIND || r->line != 0 || r->sel.kind == SEL_ID || r->sel.kind > SEL_SERIAL || r->sel.has_id)
 			FATAL("rule %zu: kind %d line %u sel %d\n", i, r->kind, r->line, r->sel.kind);
 		if (strlen(a) > 16 || strchr(a, '/') || r->sel.addr.slot > 0x1f || r->sel.addr.func > 7)
 			FATAL("rule address '%s'\n", a);

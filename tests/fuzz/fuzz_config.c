@@ -8,6 +8,9 @@
  * their plan creates no UUID twice. */
 #include "plan_mdev.h"
 
+/* VF identity: MACs are unicast, non-zero, within their OUI and unique in
+ * an accepted config; the SR-IOV plan wants identity on network PFs only. */
+#include "plan_sriov.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +65,51 @@ static void fixed_table(struct devtab *t)
 	dev(t, "0000:04:00.0", 0x1b36, 0x0010, 0x010802, -1, "nvme");
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Every MAC a rule gives is a VF's own; without errors, none twice. */
+static void check_macs(const struct config *c, bool clean)
+{
+	uint64_t *all = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct rule *r = &c->rules[i];
+		const struct vfid_rule *id = &r->vfid;
+		if (r->kind != RULE_SRIOV) {
+			if (vfid_rule_wanted(id))
+				FATAL("VF identity on a non-sriov rule\n");
+			continue;
+		}
+		if (id->nmacs > r->numvfs || id->mac_first + id->nmacs > c->nvf_macs || (id->mac_seq && id->nmacs))
+			FATAL("MAC list %zu+%zu of %zu with vfs=%u\n", id->mac_first, id->nmacs, c->nvf_macs, r->numvfs);
+		if (id->has_vlan && id->vlan > VLAN_ID_MAX)
+			FATAL("vlan %u\n", id->vlan);
+		if (id->trust > ONOFF_ON || id->spoofchk > ONOFF_ON)
+			FATAL("bad on/off\n");
+		for (unsigned k = 0; k < r->numvfs; k++) {
+			uint64_t m;
+			if (!vfid_rule_mac(c, id, k, &m))
+				continue;
+			if (m == 0 || mac_is_multicast(m) || m >> 48 || (id->mac_seq && (m >> 24) != (id->mac_base >> 24)))
+				FATAL("rule %zu VF %u: MAC %012llx\n", i, k, (unsigned long long)m);
+			GROW(all, cap, n);
+			all[n++] = m;
+		}
+	}
+	if (clean && n) {
+		qsort(all, n, sizeof(*all), u64_cmp);
+		for (size_t i = 1; i < n; i++)
+			if (all[i] == all[i - 1])
+				FATAL("MAC %012llx twice in an accepted config\n", (unsigned long long)all[i]);
+	}
+	free(all);
+}
+
 static void check_rule(const struct rule *r)
 {
 	char a[PCI_ADDR_MAX];
@@ -71,6 +119,13 @@ static void check_rule(const struct rule *r)
 		FATAL("rule address formats as '%s'\n", a);
 	if (r->sel.kind > SEL_SERIAL || r->kind > RULE_SRIOV)
 		FATAL("bad enum\n");
+	if (r->sel.kind == SEL_PHYSLOT && (!r->sel.name[0] || strchr(r->sel.name, '/') || streq(r->sel.name, "..")))
+		FATAL("slot name '%s' could leave sys/bus/pci/slots\n", r->sel.name);
+	if (r->sel.kind == SEL_PATH) {
+		char again[SEL_NAME_MAX];
+		if (pci_path_canon(r->sel.name, again, sizeof(again)) < 0 || strcmp(again, r->sel.name))
+			FATAL("path '%s' is not in canonical form\n", r->sel.name);
+	}
 	if (r->sel.addr.slot > 0x1f || r->sel.addr.func > 7)
 		FATAL("slot/function out of range\n");
 	if (r->nranges > VF_RANGES_MAX)
@@ -158,6 +213,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FATAL("error without FILE:LINE or too long: '%.80s'\n", c.errors.v[i]);
 	for (size_t i = 0; i < c.n; i++)
 		check_rule(&c.rules[i]);
+	check_macs(&c, nerr == 0);
 	if (c.bind_timeout_ms > 30000 || c.vf_timeout_ms > 30000)
 		FATAL("timeout out of range\n");
 	check_mdev(&c, &t);
@@ -174,6 +230,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (pci_class_is_bridge(t.v[p.g[i].devs[k].idx].class) && p.g[i].devs[k].act == DA_BIND)
 				FATAL("plan binds a bridge\n");
 		}
+	{
+		struct sriov_plan sp;
+		struct findings f = { 0 };
+		plan_sriov(&c, &t, &p, &sp, &f);
+		for (size_t i = 0; i < sp.n; i++)
+			if (sp.v[i].id.wanted && !sp.v[i].id.refused && (t.v[sp.v[i].pf].class >> 16) != 0x02)
+				FATAL("VF identity planned on %s, not a network PF\n", t.v[sp.v[i].pf].name);
+		sriov_plan_free(&sp);
+		findings_free(&f);
+	}
 	plan_free(&p);
 	protlist_free(&prot);
 	config_free(&c);

@@ -48,6 +48,15 @@ vg --sysroot "$tmp/root" --config "$tmp/conf" apply
 conf "bind 01:00.0" "bind zz:00.0" "sriov 01:00 vfs=0"
 vg --sysroot "$tmp/root" --config "$tmp/conf" validate
 vg --sysroot "$tmp/root" --config "$tmp/conf" check
+# VF identity: check's plan, apply where it cannot be set (no netdev; a
+# --sysroot PF with one), status
+sed 's/sriov_numvfs=0/sriov_numvfs=2/; /^net *enp2s0/d' "$here/../sysfs/trees/sriov-nic.tree" >"$tmp/nic.tree"
+mktree "$tmp/nic.tree"
+conf "option vf-timeout=20 bind-timeout=10" "sriov 01:00.0 vfs=2 mac=02:00:00:00:00:10,02:00:00:00:00:11 trust=on" \
+	"sriov 02:00.0 vfs=2 mac=02:00:00:00:01:00+ vlan=5 spoofchk=off"
+vg --sysroot "$tmp/root" --config "$tmp/conf" check --json
+vg --sysroot "$tmp/root" --config "$tmp/conf" apply
+vg --sysroot "$tmp/root" --config "$tmp/conf" status --json
 mktree "$here/../sysfs/trees/sriov.tree"
 conf "sriov 0000:03:00.0 vfs=2"
 vg --sysroot "$tmp/root" --config "$tmp/conf" check

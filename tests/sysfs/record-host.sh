@@ -128,6 +128,14 @@ for l in "$PFX"/sys/bus/pci/devices/*; do
 	rel=$(canon "sys/bus/pci/devices/$a") || continue
 	copy_pci_dev "$rel"
 done
+# physical slots: NAME/address (DDDD:BB:SS), only where a slot or hotplug driver registered one
+mkdir -p "$OUT/sys/bus/pci/slots"
+for d in "$PFX"/sys/bus/pci/slots/*/; do
+	[ -d "$d" ] || continue
+	d=${d%/}
+	mkdir -p "$OUT/sys/bus/pci/slots/${d##*/}"
+	copy_files "sys/bus/pci/slots/${d##*/}" address
+done
 for d in "$PFX"/sys/bus/pci/drivers/*/; do
 	[ -d "$d" ] || continue
 	d=${d%/}; n=${d##*/}

@@ -111,6 +111,14 @@ check_tree() {
 			[ -d "$ty/devices" ] || err "${ty##*/}: no devices/"
 		done
 	done
+	for sl in sys/bus/pci/slots/*; do
+		[ -d "$sl" ] || continue
+		ad=$(cat "$sl/address" 2>/dev/null) || { err "$sl: no address"; continue; }
+		case $ad in
+		[0-9a-f][0-9a-f][0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-1][0-9a-f]) ;;
+		*) err "$sl: address '$ad' is not DDDD:BB:SS" ;;
+		esac
+	done
 	for l in sys/dev/block/* sys/class/block/* sys/block/* sys/class/net/* sys/class/iommu/*; do
 		[ -L "$l" ] || continue
 		[ -d "$(readlink -f "$l")" ] || err "$l does not resolve"
@@ -187,6 +195,64 @@ expect_err 2 "mdev mtty type=mtty-1 instances=a297db4a-f4c2-11e6-90f6-d3b88d6c95
 mdev mtty type=mtty-2 instances=a297db4a-f4c2-11e6-90f6-d3b88d6c9525"
 expect_err 1 "loaded i915 enable_gvt"
 
+expect_err 1 "slot 1 addr=01:00.0"
+expect_err 1 "slot 1 addr=01:20"
+expect_err 1 "slot a/b addr=01:00"
+expect_err 2 "slot 1 addr=01:00
+slot 1 addr=02:00"
+expect_err 1 "slot 1"
+
+# physical slots: sys/bus/pci/slots/NAME/address as drivers/pci/slot.c prints it
+printf '%s\n' "bridge 00:01.0 8086:1901" "dev 01:00.0 10de:2204 class=030000 parent=00:01.0" \
+	"slot 4 addr=01:00" "slot 'Slot 7' addr=0001:3a:1f" >"$TMP/slots.tree"
+rm -rf "$TMP/slots"
+if "$MKTREE" "$TMP/slots.tree" "$TMP/slots" && [ "$(cat "$TMP/slots/sys/bus/pci/slots/4/address")" = 0000:01:00 ] &&
+	[ "$(cat "$TMP/slots/sys/bus/pci/slots/Slot 7/address")" = 0001:3a:1f ] && check_tree "$TMP/slots"; then
+	ok "slot statements"
+else
+	bad "slot statements"
+fi
+if [ -d "$TMP/slots" ]; then
+	cp -R -P "$TMP/slots" "$TMP/broken"
+	echo 0000:01:00.0 >"$TMP/broken/sys/bus/pci/slots/4/address"
+	if check_tree "$TMP/broken" >/dev/null; then bad "checker missed a slot address with a function"; else ok "checker notices a bad slot address"; fi
+	rm -rf "$TMP/broken"
+fi
+
+# 2b. rom=FILE: the device's rom attribute holds FILE's bytes, mode 0600 as the
+# kernel's; resource line 7 is the ROM BAR (automatic: a power of two >= the
+# ROM, IORESOURCE_MEM|PREFETCH|READONLY|SIZEALIGN), the boot VGA's shadow, unset,
+# or given. FILE is relative to the description's directory.
+"$HERE/mkrom" "$TMP/t.rom" x86,blocks=3 efi
+cat >"$TMP/rom.tree" <<EOF
+dev 01:00.0 10de:2204 class=030000 group=1 rom=t.rom
+dev 02:00.0 10de:2204 class=030000 group=2 rom=t.rom boot_vga=1 rombar=shadow
+dev 03:00.0 10de:2204 class=030000 group=3 rom=t.rom rombar=none
+dev 04:00.0 10de:2204 class=030000 group=4 rom=$TMP/t.rom rombar=0xfb000000-0xfb07ffff
+dev 05:00.0 10de:2204 class=030000 group=5
+EOF
+rm -rf "$TMP/rom"
+if msg=$("$MKTREE" "$TMP/rom.tree" "$TMP/rom" 2>&1) && check_tree "$TMP/rom" >/dev/null; then
+	d=$TMP/rom/sys/bus/pci/devices
+	r7() { sed -n 7p "$d/$1/resource"; }
+	n=0
+	for a in 01 02 03 04; do
+		cmp -s "$TMP/t.rom" "$d/0000:$a:00.0/rom" || { echo "  $a: rom differs"; n=$((n + 1)); }
+		[ "$(stat -c %a "$d/0000:$a:00.0/rom")" = 600 ] || { echo "  $a: rom mode"; n=$((n + 1)); }
+	done
+	[ ! -e "$d/0000:05:00.0/rom" ] || { echo "  05: a rom without rom="; n=$((n + 1)); }
+	[ "$(r7 0000:01:00.0)" = "0x00000000fe000000 0x00000000fe000fff 0x0000000000046200" ] || { echo "  01: $(r7 0000:01:00.0)"; n=$((n + 1)); }
+	[ "$(r7 0000:02:00.0)" = "0x00000000000c0000 0x00000000000dffff 0x0000000000000212" ] || { echo "  02: $(r7 0000:02:00.0)"; n=$((n + 1)); }
+	[ "$(r7 0000:03:00.0)" = "0x0000000000000000 0x0000000000000000 0x0000000000000000" ] || { echo "  03: $(r7 0000:03:00.0)"; n=$((n + 1)); }
+	[ "$(r7 0000:04:00.0)" = "0x00000000fb000000 0x00000000fb07ffff 0x0000000000046200" ] || { echo "  04: $(r7 0000:04:00.0)"; n=$((n + 1)); }
+	if [ $n = 0 ]; then ok "rom= and rombar="; else bad "rom= and rombar="; fi
+else
+	bad "rom tree: $msg"
+fi
+expect_err 1 "dev 01:00.0 10de:2204 class=030000 rom=no-such.rom"
+expect_err 1 "dev 01:00.0 10de:2204 class=030000 rombar=shadow"
+expect_err 1 "dev 01:00.0 10de:2204 class=030000 rom=t.rom rombar=1-"
+
 # 3. record-host.sh round trip: recorded copy must equal the source
 roundtrip() { # label src
 	rec=$TMP/rec-$1
@@ -204,7 +270,7 @@ roundtrip() { # label src
 		bad "recorded copy $1"; echo "$d" | head -20
 	fi
 }
-for s in swap-and-nic sriov-vfs root-disk-group virtio mdev; do
+for s in swap-and-nic sriov-vfs root-disk-group virtio slots mdev; do
 	[ -d "$TMP/$s" ] && roundtrip "$s" "$TMP/$s"
 done
 if "$GENTREE" 64 "$TMP/g64.tree" && "$MKTREE" "$TMP/g64.tree" "$TMP/g64"; then

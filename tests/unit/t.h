@@ -41,7 +41,10 @@ extern const char *t_name;
 
 void test_parse(void);
 void test_plan(void);
+void test_vfid(void);
 void test_cmdline(void);
 void test_fnmatch(void);
 void test_json(void);
 void test_mdev(void);
+void test_rom(void);
+void test_variant(void);

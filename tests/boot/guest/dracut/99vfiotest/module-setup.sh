@@ -25,7 +25,7 @@ installkernel() {
 # called by dracut
 install() {
     inst_simple "${VFIOTEST_GUEST:?}/vfiotest-report" /usr/libexec/vfiotest-report
-    inst_multiple awk sed tr grep dmesg readlink cat uname tail sleep modprobe udevadm
+    inst_multiple awk sed tr grep dmesg readlink cat uname tail sleep modprobe wc cut sha256sum base64 udevadm
     # Sorts before 00-vfio-early.sh: lets a scenario load native drivers first.
     inst_hook pre-udev 00 "$moddir/native-first.sh"
     # After udev settled: the initqueue runs settled hooks after `udevadm
@@ -36,4 +36,9 @@ install() {
     inst_hook pre-pivot 99 "$moddir/vfiotest-pre-pivot.sh"
     mkdir -p "$initdir/lib/dracut"
     : > "$initdir/lib/dracut/need-initqueue"
+    # iproute2's ip, to list a PF's VFs (busybox's ip does not)
+    local ipbin
+    if ipbin=$(command -v ip) && "$ipbin" -V 2> /dev/null | grep -q iproute2; then
+        inst_binary "$ipbin" /usr/libexec/vfiotest-ip
+    fi
 }
