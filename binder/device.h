@@ -24,9 +24,9 @@ struct pci_dev {
 	bool virtual_vf; /* planned VF that does not exist yet */
 	int vf_index;
 	char problem[128]; /* odd sysfs, e.g. "class unreadable (EBADMSG)" */
-	/* Read only when a rule selects by them (scan_selector_facts): */
+	/* Read only when wanted (scan_selector_facts): */
 	char physslot[64]; /* name of the physical slot it sits in, "" none */
-	char path[80]; /* pci_path_canon form, "" unknown */
+	char path[PCI_PATH_STR_MAX]; /* pci_path_string, "" unknown */
 	bool has_dsn; /* dsn: the card's PCIe Device Serial Number */
 	uint64_t dsn;
 };

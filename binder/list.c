@@ -14,97 +14,10 @@
 #include <string.h>
 
 #define NONE ((size_t)-1)
-#define SLOT_NAME_MAX 64
 #define ROOT_NAME_MAX 24 /* "pciDDDDDDDD:BB" */
 #define PCI_IDS_MAX (16u << 20) /* the real one is 1.5 MB */
 #define IDS_NAME_MAX 160
 #define TREE_DEPTH_MAX 32
-
-static bool hexn(const char *s, size_t n, uint32_t *ret)
-{
-	uint32_t v = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int h = hexval(s[i]);
-		if (h < 0)
-			return false;
-		v = v << 4 | (uint32_t)h;
-	}
-	*ret = v;
-	return n > 0;
-}
-
-/* "pciDDDD:BB" (4 to 8 domain digits): a root bus, as the kernel names
- * its directory under sys/devices. */
-static bool root_bus_parse(const char *s, size_t len, uint32_t *ret_dom, uint32_t *ret_bus)
-{
-	const char *c;
-
-	if (len < 10 || memcmp(s, "pci", 3) != 0 || !(c = memchr(s + 3, ':', len - 3)))
-		return false;
-	if (c - (s + 3) < 4 || c - (s + 3) > 8 || (size_t)(s + len - (c + 1)) != 2)
-		return false;
-	return hexn(s + 3, (size_t)(c - (s + 3)), ret_dom) && hexn(c + 1, 2, ret_bus);
-}
-
-/* A full "DDDD:BB:SS.F" component (the kernel always writes the domain). */
-static bool addr_component(const char *s, size_t len, struct pci_addr *ret)
-{
-	char comp[PCI_ADDR_MAX];
-	bool slot;
-	const char *c;
-
-	if (len >= sizeof(comp))
-		return false;
-	memcpy(comp, s, len);
-	comp[len] = '\0';
-	c = strchr(comp, ':');
-	if (!c || !strchr(c + 1, ':'))
-		return false;
-	return pci_addr_parse(comp, ret, &slot) == 0 && !slot;
-}
-
-int pci_path_string(const char *resolved_link, char *buf, size_t size)
-{
-	const char *from = NULL, *c, *e;
-	char tmp[PCI_PATH_STR_MAX];
-	uint32_t dom = 0, bus = 0, d, b;
-	size_t len = 0, n = 0;
-
-	for (c = resolved_link; *c; c = *e ? e + 1 : e) {
-		e = strchrnul(c, '/');
-		if (root_bus_parse(c, (size_t)(e - c), &d, &b)) {
-			from = e;
-			dom = d;
-			bus = b;
-		}
-	}
-	if (!from)
-		return -EINVAL;
-	for (c = from; *c; c = *e ? e + 1 : e) {
-		struct pci_addr a;
-		int w;
-		e = strchrnul(c, '/');
-		if (e == c)
-			continue;
-		if (!addr_component(c, (size_t)(e - c), &a) || a.domain != dom || (n == 0 && a.bus != bus) || n == PCI_PATH_LEVELS)
-			return -EINVAL;
-		if (n++ == 0)
-			w = a.domain ? snprintf(tmp, sizeof(tmp), "%04x:%02x:%02x.%x", (unsigned)a.domain, a.bus, a.slot, a.func)
-				     : snprintf(tmp, sizeof(tmp), "%02x:%02x.%x", a.bus, a.slot, a.func);
-		else
-			w = snprintf(tmp + len, sizeof(tmp) - len, "/%02x.%x", a.slot, a.func);
-		if (w < 0 || (size_t)w >= sizeof(tmp) - len)
-			return -ENAMETOOLONG;
-		len += (size_t)w;
-	}
-	if (n == 0)
-		return -EINVAL;
-	if (len >= size)
-		return -ENAMETOOLONG;
-	memcpy(buf, tmp, len + 1);
-	return 0;
-}
 
 /* ---- names from pci.ids: only the ids the host has are looked up ---- */
 
@@ -184,7 +97,7 @@ static void idtab_set(struct idtab *it, uint32_t key, const char *name)
 /* "ID  name": n hex digits, blanks, a name. */
 static const char *ids_entry(const char *s, size_t n, uint32_t *ret)
 {
-	if (!hexn(s, n, ret) || s[n] != ' ')
+	if (!parse_hex_exact(s, n, ret) || s[n] != ' ')
 		return NULL;
 	s += n;
 	while (*s == ' ')
@@ -269,8 +182,6 @@ static void idtab_free(struct idtab *it)
 /* ---- the list: devices by group, cards, the plan ---- */
 
 struct ldev {
-	char slot[SLOT_NAME_MAX]; /* "" : the kernel shows none */
-	char path[PCI_PATH_STR_MAX]; /* "" : unknown */
 	char root[ROOT_NAME_MAX]; /* the root bus it sits on, "" : below a device */
 	size_t parent; /* the device above it, NONE: a root bus or unknown */
 	bool placed; /* its place in the topology is known */
@@ -285,7 +196,8 @@ struct lcard {
 	struct pci_addr slot;
 	size_t first, end; /* into list.order: its first function, its group's end */
 	size_t fn; /* the device its line names, NONE: none could be identified */
-	char line[64]; /* "bind ...", "" : none (or VFs) */
+	struct selector sel; /* the line's selector (when fn is set) */
+	char line[128]; /* "bind ...", "" : none (or VFs) */
 	char sriov[64]; /* VFs: the PF's "sriov ..." rule, which creates them at boot */
 };
 
@@ -309,48 +221,6 @@ struct list {
 	struct strlist notes;
 };
 
-struct slotname {
-	struct pci_addr addr; /* function 0 */
-	char name[SLOT_NAME_MAX];
-};
-
-static int slotname_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct slotname *)a)->name, ((const struct slotname *)b)->name);
-}
-
-/* sys/bus/pci/slots/NAME/address is "DDDD:BB:SS" (a slot that holds a
- * whole bus, "DDDD:BB", names no card and is left out). */
-static void read_slots(const struct list *l)
-{
-	DIR *dir = sr_opendir(&l->r->sr, "sys/bus/pci/slots");
-	struct slotname *v = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-
-	while (dir && (e = readdir(dir))) {
-		char p[SR_PATH_MAX], buf[32];
-		struct pci_addr a;
-		bool slot = false;
-		if (e->d_name[0] == '.' || strlen(e->d_name) >= SLOT_NAME_MAX)
-			continue;
-		if (sr_read(&l->r->sr, pci_path(p, "slots", e->d_name, "address"), buf, sizeof(buf)) < 0 || pci_addr_parse(buf, &a, &slot) < 0 || !slot)
-			continue;
-		GROW(v, cap, n);
-		v[n].addr = a;
-		strcpy(v[n++].name, e->d_name);
-	}
-	if (dir)
-		(void)closedir(dir);
-	if (n)
-		qsort(v, n, sizeof(*v), slotname_cmp);
-	for (size_t i = 0; i < l->t->n; i++)
-		for (size_t k = 0; k < n && !l->x[i].slot[0]; k++)
-			if (pci_same_slot(&v[k].addr, &l->t->v[i].addr))
-				strcpy(l->x[i].slot, v[k].name);
-	free(v);
-}
-
 static size_t find_dev(const struct devtab *t, const struct pci_addr *a)
 {
 	size_t lo = 0, hi = t->n;
@@ -368,8 +238,8 @@ static size_t find_dev(const struct devtab *t, const struct pci_addr *a)
 	return NONE;
 }
 
-/* From the device's sysfs link: its path, and what is above it (the
- * component before its own: a bridge, or a root bus). */
+/* From the device's sysfs link: what is above it (the component before
+ * its own: a bridge, or a root bus). */
 static void read_place(const struct list *l, size_t i)
 {
 	struct ldev *x = &l->x[i];
@@ -381,8 +251,6 @@ static void read_place(const struct list *l, size_t i)
 	x->parent = NONE;
 	if (sr_readlink(&l->r->sr, pci_path(p, "devices", l->t->v[i].name, ""), link, sizeof(link)) < 0)
 		return;
-	if (pci_path_string(link, x->path, sizeof(x->path)) < 0)
-		x->path[0] = '\0';
 	end = link + strlen(link);
 	while (end > link && end[-1] == '/')
 		end--;
@@ -390,10 +258,10 @@ static void read_place(const struct list *l, size_t i)
 		return;
 	prev = memrchr(link, '/', (size_t)(last - link));
 	prev = prev ? prev + 1 : link;
-	if (root_bus_parse(prev, (size_t)(last - prev), &dom, &bus)) {
+	if (pci_root_bus_parse(prev, (size_t)(last - prev), &dom, &bus)) {
 		(void)snprintf(x->root, sizeof(x->root), "%.*s", (int)(last - prev), prev);
 		x->placed = true;
-	} else if (addr_component(prev, (size_t)(last - prev), &a) && (x->parent = find_dev(l->t, &a)) != NONE && x->parent != i) {
+	} else if (pci_addr_component(prev, (size_t)(last - prev), &a) && (x->parent = find_dev(l->t, &a)) != NONE && x->parent != i) {
 		x->placed = true;
 	} else {
 		x->parent = NONE;
@@ -452,29 +320,89 @@ static void build_groups(struct list *l)
 	free(gv);
 }
 
-/* The line to paste for a card: its first identifiable function in the
- * group, by address, with its ids so the rule fails closed if another
- * card turns up there; the card's other functions in the group come with
- * it. (A slot selector with id= requires every function to have those
- * ids: a GPU's HDA function would refuse the group.) A VF exists only once
- * its PF's sriov rule has created it, at boot too, so a bind rule would
- * find nothing there: its card gets the PF's sriov rule instead. */
+/* The card's function 0 and whether every function of the card is in
+ * its group g (so a selector naming the whole card reaches no other
+ * group). */
+static const struct pci_dev *whole_card(const struct list *l, const struct lcard *c)
+{
+	const struct pci_dev *f0 = NULL;
+
+	for (size_t i = 0; i < l->t->n; i++) {
+		const struct pci_dev *d = &l->t->v[i];
+		if (!pci_same_slot(&d->addr, &c->slot))
+			continue;
+		if (d->group != l->t->v[c->fn].group || !identified(d))
+			return NULL;
+		if (d->addr.func == 0)
+			f0 = d;
+	}
+	return f0;
+}
+
+/* A serial number that names one card: not 0 or all ones (unset), and no
+ * other card on the host has it. */
+static bool serial_names_one(const struct list *l, const struct pci_dev *d)
+{
+	if (!d->has_dsn || d->dsn == 0 || d->dsn == UINT64_MAX)
+		return false;
+	for (size_t i = 0; i < l->t->n; i++)
+		if (l->t->v[i].has_dsn && l->t->v[i].dsn == d->dsn && !pci_same_slot(&l->t->v[i].addr, &d->addr))
+			return false;
+	return true;
+}
+
+/* The line to paste for a card: the most stable selector it has, with ids
+ * so the rule fails closed if another card turns up there:
+ *   serial=  its PCIe Device Serial Number, which goes with the card to
+ *            any slot (when no other card shares it);
+ *   slot=    the physical slot it is in;
+ *   path=    its place below a root port, without bus numbers (a card
+ *            behind a bridge; on the root bus the address is as stable);
+ *   else the address of its first identifiable function in the group.
+ * The first three name the whole card (its function 0's ids), so they are
+ * offered only when every function of the card is in this group. A VF
+ * exists only once its PF's sriov rule has created it, at boot too, so a
+ * bind rule would find nothing there: its card gets the PF's sriov rule
+ * instead. */
 static void card_line(const struct list *l, struct lcard *c)
 {
+	const struct pci_dev *d = NULL, *f0;
+	struct selector *sel = &c->sel;
+	char desc[sizeof(c->line) - 8];
+
 	for (size_t k = c->first; k < c->end && c->fn == NONE; k++) {
-		const struct pci_dev *d = &l->t->v[l->order[k]];
-		size_t pf;
-		if (!pci_same_slot(&d->addr, &c->slot) || pci_class_is_bridge(d->class) || !identified(d))
-			continue;
-		c->fn = l->order[k];
-		if (!d->is_vf) {
-			(void)snprintf(c->line, sizeof(c->line), "bind %s id=%04x:%04x", d->name, d->vendor, d->device);
-			continue;
-		}
-		pf = find_dev(l->t, &d->physfn);
+		const struct pci_dev *e = &l->t->v[l->order[k]];
+		if (pci_same_slot(&e->addr, &c->slot) && !pci_class_is_bridge(e->class) && identified(e))
+			c->fn = l->order[k];
+	}
+	if (c->fn == NONE)
+		return;
+	d = &l->t->v[c->fn];
+	*sel = (struct selector){ .kind = SEL_ADDR, .addr = d->addr, .has_id = true, .vendor = d->vendor, .device = d->device };
+	if (d->is_vf) {
+		size_t pf = find_dev(l->t, &d->physfn);
 		if (pf != NONE && l->t->v[pf].sriov_num > 0)
 			(void)snprintf(c->sriov, sizeof(c->sriov), "sriov %s vfs=%d", l->t->v[pf].name, l->t->v[pf].sriov_num);
+		return;
 	}
+	if ((f0 = whole_card(l, c))) {
+		const char *dot = strrchr(f0->path, '.');
+		struct selector card = { .has_id = true, .vendor = f0->vendor, .device = f0->device };
+		if (serial_names_one(l, f0)) {
+			card.kind = SEL_SERIAL;
+			card.serial = f0->dsn;
+		} else if (f0->physslot[0] && strlen(f0->physslot) < sizeof(card.name)) {
+			card.kind = SEL_PHYSLOT;
+			memcpy(card.name, f0->physslot, strlen(f0->physslot) + 1);
+		} else if (strchr(f0->path, '/') && dot && (size_t)(dot - f0->path) < sizeof(card.name)) {
+			card.kind = SEL_PATH;
+			memcpy(card.name, f0->path, (size_t)(dot - f0->path)); /* ".F" off: the whole card */
+		}
+		if (card.kind != SEL_ADDR)
+			*sel = card;
+	}
+	sel_describe(sel, desc, sizeof(desc));
+	(void)snprintf(c->line, sizeof(c->line), "bind %s", desc);
 }
 
 /* What check would say with every card's line in the config: the same
@@ -486,11 +414,8 @@ static void plan_lines(struct list *l)
 
 	config_init(&cfg, "vfio-early list");
 	for (size_t i = 0; i < l->nc; i++) {
-		const struct pci_dev *d = l->c[i].fn != NONE ? &l->t->v[l->c[i].fn] : NULL;
-		if (d) {
-			struct selector sel = { .kind = SEL_ADDR, .addr = d->addr, .has_id = true, .vendor = d->vendor, .device = d->device };
-			(void)config_add_rule(&cfg, RULE_BIND, ++line, &sel);
-		}
+		if (l->c[i].fn != NONE) /* a VF's too: planned as once its PF made it */
+			(void)config_add_rule(&cfg, RULE_BIND, ++line, &l->c[i].sel);
 	}
 	plan_build(&cfg, l->t, &l->r->prot, &l->plan);
 	for (size_t i = 0; i < l->plan.n; i++)
@@ -511,7 +436,6 @@ static void list_build(struct list *l, const struct run *r)
 		l->x[i].why_protected = pd ? pd->why : NULL;
 		read_place(l, i);
 	}
-	read_slots(l);
 	ids_load(&r->sr, l->t, &l->ids, &l->notes);
 	for (size_t i = 0; i < l->t->n && l->ids.path; i++) {
 		const struct pci_dev *d = &l->t->v[i];
@@ -608,8 +532,15 @@ static void json_dev(const struct list *l, struct json *j, size_t i)
 	json_str(j, "driver", d->driver[0] ? d->driver : NULL);
 	json_bool(j, "bridge", known && pci_class_is_bridge(d->class));
 	json_bool(j, "boot_vga", d->boot_vga == 1);
-	json_str(j, "slot", x->slot[0] ? x->slot : NULL);
-	json_str(j, "path", x->path[0] ? x->path : NULL);
+	json_str(j, "slot", d->physslot[0] ? d->physslot : NULL);
+	json_str(j, "path", d->path[0] ? d->path : NULL);
+	if (d->has_dsn) {
+		char sn[17];
+		(void)snprintf(sn, sizeof(sn), "%016llx", (unsigned long long)d->dsn);
+		json_str(j, "serial", sn);
+	} else {
+		json_null(j, "serial");
+	}
 	json_str(j, "parent", x->parent != NONE ? l->t->v[x->parent].name : NULL);
 	json_str(j, "protected", x->why_protected);
 	json_str(j, "problem", d->problem[0] ? d->problem : NULL);
@@ -655,7 +586,7 @@ static void json_group(const struct list *l, struct json *j, const struct lgroup
 				json_str(j, NULL, d->name);
 		}
 		json_end_arr(j);
-		json_str(j, "slot", l->x[l->order[c->first]].slot[0] ? l->x[l->order[c->first]].slot : NULL);
+		json_str(j, "slot", l->t->v[l->order[c->first]].physslot[0] ? l->t->v[l->order[c->first]].physslot : NULL);
 		json_str(j, "bind", c->line[0] ? c->line : NULL);
 		json_str(j, "sriov", c->sriov[0] ? c->sriov : NULL);
 		json_end_obj(j);
@@ -761,9 +692,13 @@ static void text_dev(const struct list *l, FILE *out, size_t i)
 		(void)snprintf(sub, sizeof(sub), "%04x:%04x", d->sub_vendor, d->sub_device);
 	}
 	fprintf(out, "  %-12s  %-9s  %-9s  %-11s  %-14s", d->name, ids, sub, identified(d) ? pci_class_name(d->class) : "?", d->driver[0] ? d->driver : "-");
-	if (x->slot[0])
-		fprintf(out, "  slot %s", x->slot);
-	fprintf(out, "  path %s%s", x->path[0] ? x->path : "?", d->boot_vga == 1 ? "  boot VGA" : "");
+	if (d->physslot[0])
+		fprintf(out, "  slot %s", d->physslot);
+	fprintf(out, "  path %s", d->path[0] ? d->path : "?");
+	if (d->has_dsn)
+		fprintf(out, "  serial %016llx", (unsigned long long)d->dsn);
+	if (d->boot_vga == 1)
+		fprintf(out, "  boot VGA");
 	if (d->sriov_total > 0)
 		fprintf(out, "  SR-IOV PF, %d of %d VFs", d->sriov_num, d->sriov_total);
 	if (d->is_vf) {
@@ -899,8 +834,8 @@ static void tree_desc(const struct list *l, FILE *out, size_t i)
 		fprintf(out, "  group %d%s", d->group, g->ncards > 1 ? " (not isolated)" : "");
 	else
 		fprintf(out, "  no IOMMU group");
-	if (x->slot[0])
-		fprintf(out, "  slot %s", x->slot);
+	if (d->physslot[0])
+		fprintf(out, "  slot %s", d->physslot);
 	if (x->why_protected)
 		fprintf(out, "  protected");
 	if (d->problem[0])

@@ -103,3 +103,72 @@ int pci_id_parse(const char *tok, uint16_t *ret_vendor, uint16_t *ret_device)
 	*ret_device = (uint16_t)d;
 	return 0;
 }
+
+bool pci_root_bus_parse(const char *s, size_t len, uint32_t *ret_dom, uint32_t *ret_bus)
+{
+	const char *c;
+
+	if (len < 10 || memcmp(s, "pci", 3) != 0 || !(c = memchr(s + 3, ':', len - 3)))
+		return false;
+	if (c - (s + 3) < 4 || c - (s + 3) > 8 || (size_t)(s + len - (c + 1)) != 2)
+		return false;
+	return parse_hex_exact(s + 3, (size_t)(c - (s + 3)), ret_dom) && parse_hex_exact(c + 1, 2, ret_bus);
+}
+
+bool pci_addr_component(const char *s, size_t len, struct pci_addr *ret)
+{
+	char comp[PCI_ADDR_MAX];
+	bool slot;
+	const char *c;
+
+	if (len >= sizeof(comp))
+		return false;
+	memcpy(comp, s, len);
+	comp[len] = '\0';
+	c = strchr(comp, ':');
+	if (!c || !strchr(c + 1, ':'))
+		return false;
+	return pci_addr_parse(comp, ret, &slot) == 0 && !slot;
+}
+
+int pci_path_string(const char *resolved_link, char *buf, size_t size)
+{
+	const char *from = NULL, *c, *e;
+	char tmp[PCI_PATH_STR_MAX];
+	uint32_t dom = 0, bus = 0, d, b;
+	size_t len = 0, n = 0;
+
+	for (c = resolved_link; *c; c = *e ? e + 1 : e) {
+		e = strchrnul(c, '/');
+		if (pci_root_bus_parse(c, (size_t)(e - c), &d, &b)) {
+			from = e;
+			dom = d;
+			bus = b;
+		}
+	}
+	if (!from)
+		return -EINVAL;
+	for (c = from; *c; c = *e ? e + 1 : e) {
+		struct pci_addr a;
+		int w;
+		e = strchrnul(c, '/');
+		if (e == c)
+			continue;
+		if (!pci_addr_component(c, (size_t)(e - c), &a) || a.domain != dom || (n == 0 && a.bus != bus) || n == PCI_PATH_LEVELS)
+			return -EINVAL;
+		if (n++ == 0)
+			w = a.domain ? snprintf(tmp, sizeof(tmp), "%04x:%02x:%02x.%x", (unsigned)a.domain, a.bus, a.slot, a.func)
+				     : snprintf(tmp, sizeof(tmp), "%02x:%02x.%x", a.bus, a.slot, a.func);
+		else
+			w = snprintf(tmp + len, sizeof(tmp) - len, "/%02x.%x", a.slot, a.func);
+		if (w < 0 || (size_t)w >= sizeof(tmp) - len)
+			return -ENAMETOOLONG;
+		len += (size_t)w;
+	}
+	if (n == 0)
+		return -EINVAL;
+	if (len >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, tmp, len + 1);
+	return 0;
+}

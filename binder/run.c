@@ -105,7 +105,7 @@ static int scan(struct run *r)
 		sl_addf(&r->notes, "%s/sys/bus/pci/devices: cannot read (%s); is sysfs mounted?", streq(r->sysroot_path, "/") ? "" : r->sysroot_path,
 			strerror(-e));
 	else
-		scan_selector_facts(&r->sr, &r->cfg, &r->t, &r->notes);
+		scan_selector_facts(&r->sr, config_selector_facts(&r->cfg), &r->t, &r->notes);
 	return e;
 }
 
@@ -226,7 +226,7 @@ int run_check(struct run *r, bool json)
 			plan_free(&r->plan);
 			devtab_free(&r->t);
 			if (scan_full(&r->sr, config_has_sriov(&r->cfg), &r->t) == 0)
-				scan_selector_facts(&r->sr, &r->cfg, &r->t, &r->notes);
+				scan_selector_facts(&r->sr, config_selector_facts(&r->cfg), &r->t, &r->notes);
 			plan_all(r);
 		}
 	}
@@ -359,7 +359,7 @@ int run_status(struct run *r, bool json)
 		fprintf(stderr, "vfio-early: cannot read %s/sys/bus/pci/devices\n", r->sysroot_path);
 		return EXIT_SYSTEM;
 	}
-	scan_selector_facts(&r->sr, &r->cfg, &r->t, &r->notes);
+	scan_selector_facts(&r->sr, config_selector_facts(&r->cfg), &r->t, &r->notes);
 	if (!r->cfg.errors.n)
 		plan_all(r);
 	mdev_status_prepare(r);
@@ -369,7 +369,7 @@ int run_status(struct run *r, bool json)
 
 /* Read-only, like check, but about the host rather than the config: every
  * device, so the full scan, SR-IOV included (a VF's line is its PF's
- * sriov rule). */
+ * sriov rule), and every selector fact (slots, paths, serial numbers). */
 int run_list(struct run *r, bool json, bool tree)
 {
 	int e;
@@ -380,6 +380,7 @@ int run_list(struct run *r, bool json, bool tree)
 			strerror(-e));
 		return EXIT_SYSTEM;
 	}
+	scan_selector_facts(&r->sr, FACT_ALL, &r->t, &r->notes);
 	return list_show(r, json, tree);
 }
 

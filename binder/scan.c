@@ -417,29 +417,13 @@ int scan_targets(const struct sysroot *sr, const struct config *cfg, bool slots,
 	return 0;
 }
 
-/* "../../../devices/pci0000:00/0000:00:01.1/0000:02:00.0" -> "00:01.1/00.0":
- * the device numbers from the root bus down (pci_path_canon's form). */
+/* "../../../devices/pci0000:00/0000:00:01.1/0000:02:00.0" -> "00:01.1/00.0"
+ * (pci_path_string; "" when the link is not what the kernel makes). */
 static void read_path(const struct sysroot *sr, struct pci_dev *d)
 {
-	char link[SR_PATH_MAX], raw[96] = "";
-	const char *p;
-	size_t n = 0;
+	char link[SR_PATH_MAX];
 
-	if (sr_readlink(sr, pci_path(link, "devices", d->name, ""), link, sizeof(link)) < 0 || !(p = strstr(link, "/pci")))
-		return;
-	p = strchr(p + 1, '/');
-	while (p && *p == '/' && n + 16 < sizeof(raw)) {
-		struct pci_addr a;
-		char el[PCI_ADDR_MAX];
-		copy_until(el, sizeof(el), p + 1, '/');
-		if (pci_addr_parse(el, &a, NULL) < 0)
-			return; /* not the layout the kernel makes: unknown */
-		n += (size_t)(n		 ? snprintf(raw + n, sizeof(raw) - n, "/%02x.%x", a.slot, a.func)
-			      : a.domain ? snprintf(raw, sizeof(raw), "%04x:%02x:%02x.%x", (unsigned)a.domain, a.bus, a.slot, a.func)
-					 : snprintf(raw, sizeof(raw), "%02x:%02x.%x", a.bus, a.slot, a.func));
-		p = strchr(p + 1, '/');
-	}
-	if (pci_path_canon(raw, d->path, sizeof(d->path)) < 0)
+	if (sr_readlink(sr, pci_path(link, "devices", d->name, ""), link, sizeof(link)) < 0 || pci_path_string(link, d->path, sizeof(d->path)) < 0)
 		d->path[0] = '\0';
 }
 
@@ -479,18 +463,27 @@ static bool read_dsn(const struct sysroot *sr, const struct pci_dev *d, uint64_t
 	return false;
 }
 
-void scan_selector_facts(const struct sysroot *sr, const struct config *cfg, struct devtab *t, struct strlist *notes)
+unsigned config_selector_facts(const struct config *cfg)
 {
-	bool physslot = false, path = false, serial = false, short_read = false;
+	unsigned facts = 0;
+
+	for (size_t i = 0; i < cfg->n; i++)
+		facts |= cfg->rules[i].sel.kind == SEL_PHYSLOT	? FACT_PHYSSLOT
+			 : cfg->rules[i].sel.kind == SEL_PATH	? FACT_PATH
+			 : cfg->rules[i].sel.kind == SEL_SERIAL ? FACT_SERIAL
+								: 0;
+	return facts;
+}
+
+void scan_selector_facts(const struct sysroot *sr, unsigned facts, struct devtab *t, struct strlist *notes)
+{
+	bool short_read = false;
 	DIR *dir;
 	struct dirent *e;
 
-	for (size_t i = 0; i < cfg->n; i++) {
-		physslot |= cfg->rules[i].sel.kind == SEL_PHYSLOT;
-		path |= cfg->rules[i].sel.kind == SEL_PATH;
-		serial |= cfg->rules[i].sel.kind == SEL_SERIAL;
-	}
-	if (physslot && (dir = sr_opendir(sr, "sys/bus/pci/slots"))) {
+	/* Several slots may give one address (firmware and pciehp both
+	 * register one): the smallest name, whatever order readdir has. */
+	if ((facts & FACT_PHYSSLOT) && (dir = sr_opendir(sr, "sys/bus/pci/slots"))) {
 		while ((e = readdir(dir))) {
 			char addr[32];
 			struct pci_addr a;
@@ -499,20 +492,20 @@ void scan_selector_facts(const struct sysroot *sr, const struct config *cfg, str
 			    sr_readf(sr, addr, sizeof(addr), "sys/bus/pci/slots/%s/address", e->d_name) <= 0 || pci_addr_parse(addr, &a, &whole) < 0 || !whole)
 				continue; /* an empty hotplug slot has no address */
 			for (size_t i = 0; i < t->n; i++)
-				if (pci_same_slot(&t->v[i].addr, &a))
+				if (pci_same_slot(&t->v[i].addr, &a) && (!t->v[i].physslot[0] || strcmp(e->d_name, t->v[i].physslot) < 0))
 					memcpy(t->v[i].physslot, e->d_name, strlen(e->d_name) + 1); /* length checked above */
 		}
 		(void)closedir(dir);
 	}
 	for (size_t i = 0; i < t->n; i++) {
-		if (path)
+		if (facts & FACT_PATH)
 			read_path(sr, &t->v[i]);
-		if (serial)
+		if (facts & FACT_SERIAL)
 			t->v[i].has_dsn = read_dsn(sr, &t->v[i], &t->v[i].dsn, &short_read);
 	}
 	/* serial= names the card: functions without a DSN of their own take
 	 * function 0's. */
-	for (size_t i = 0; serial && i < t->n; i++)
+	for (size_t i = 0; (facts & FACT_SERIAL) && i < t->n; i++)
 		for (size_t j = 0; !t->v[i].has_dsn && j < t->n; j++)
 			if (t->v[j].has_dsn && t->v[j].addr.func == 0 && pci_same_slot(&t->v[i].addr, &t->v[j].addr)) {
 				t->v[i].has_dsn = true;

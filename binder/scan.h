@@ -19,7 +19,11 @@ void scan_add(const struct sysroot *sr, struct devtab *t, const struct pci_addr 
 /* Reads one device (used by scan and by apply's re-verification). */
 int scan_one(const struct sysroot *sr, const struct pci_addr *a, bool sriov, struct pci_dev *ret);
 int scan_driver(const struct sysroot *sr, const char *name, char *buf, size_t size);
-/* What slot=, path= and serial= rules select by, read for every device in
- * t, and only when cfg has such a rule: physical slot names, device paths,
- * PCIe Device Serial Numbers (root only: a note when they are hidden). */
-void scan_selector_facts(const struct sysroot *sr, const struct config *cfg, struct devtab *t, struct strlist *notes);
+/* What slot=, path= and serial= rules select by: physical slot names,
+ * device paths, PCIe Device Serial Numbers (root only: a note when they are
+ * hidden), read for every device in t: those in facts, which for boot and
+ * check are the ones cfg's rules use (an address-only config reads none),
+ * for list all of them. */
+enum { FACT_PHYSSLOT = 1u, FACT_PATH = 2u, FACT_SERIAL = 4u, FACT_ALL = 7u };
+unsigned config_selector_facts(const struct config *cfg);
+void scan_selector_facts(const struct sysroot *sr, unsigned facts, struct devtab *t, struct strlist *notes);

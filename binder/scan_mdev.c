@@ -160,7 +160,7 @@ static int scan_pci(const struct sysroot *sr, const struct config *cfg, const st
 		e = config_address_only(&tmp) ? scan_targets(sr, &tmp, false, &f->t) : scan_full(sr, false, &f->t);
 	}
 	if (e == 0)
-		scan_selector_facts(sr, &tmp, &f->t, notes);
+		scan_selector_facts(sr, config_selector_facts(&tmp), &f->t, notes);
 	config_free(&tmp);
 	return e;
 }

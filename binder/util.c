@@ -210,6 +210,22 @@ int parse_hex(const char *s, size_t len, unsigned maxdigits, uint32_t *ret)
 	return 0;
 }
 
+bool parse_hex_exact(const char *s, size_t n, uint32_t *ret)
+{
+	uint32_t v = 0;
+
+	if (n == 0 || n > 8)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		int h = hexval(s[i]);
+		if (h < 0)
+			return false;
+		v = v << 4 | (uint32_t)h;
+	}
+	*ret = v;
+	return true;
+}
+
 char *strip(char *s)
 {
 	char *e;

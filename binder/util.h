@@ -65,6 +65,8 @@ int read_file(const char *path, size_t max, bool regular, struct stat *st, char 
 int hexval(char c);
 /* Parse an unsigned hex number of exactly 1..maxdigits digits, optional 0x. */
 int parse_hex(const char *s, size_t len, unsigned maxdigits, uint32_t *ret);
+/* Exactly n (1 to 8) hex digits, no prefix: pci.ids keys, sysfs path parts. */
+bool parse_hex_exact(const char *s, size_t n, uint32_t *ret);
 char *strip(char *s);
 /* Splits s in place at blanks; returns the number of fields (at most max). */
 size_t split_ws(char *s, char **fields, size_t max);

@@ -165,17 +165,22 @@ dev    0001:42:1f.3 8086:1533 class=020000 group=3 parent=0001:41:00.0 driver=ig
 	[[ "$output" == *$'not placed (sysfs path unreadable or unusual):\n    0000:05:00.0  Ethernet'* ]]
 }
 
-@test "the line to paste per card: its first function with its ids; pasting what list offers binds those groups" {
-	for t in gpu-hda four-function-gpu twins bridge-group; do
+@test "the line to paste per card: its most stable selector with ids; pasting what list offers binds those groups" {
+	for t in gpu-hda four-function-gpu twins bridge-group renumbered gpu-hda-split; do
 		tree "$t"
 		conf "# nothing"
 		ljson
 		jq -r '.groups[] | select(.bindable) | .cards[].bind' <<<"$JSON" >"$BATS_TEST_TMPDIR/lines"
 		case $t in
-		gpu-hda) want="bind 0000:00:14.0 id=8086:a36d,bind 0000:01:00.0 id=10de:2204" ;;
-		four-function-gpu) want="bind 0000:01:00.0 id=10de:1e87" ;;
-		twins) want="bind 0000:01:00.0 id=10de:2204,bind 0000:02:00.0 id=10de:2204" ;;
-		bridge-group) want="bind 0000:02:01.0 id=8086:100e,bind 0000:02:02.0 id=1274:5000" ;;
+		# on the root bus the address; behind a bridge the path
+		gpu-hda) want="bind 0000:00:14.0 id=8086:a36d,bind path=00:01.0/00 id=10de:2204" ;;
+		four-function-gpu) want="bind path=00:01.0/00 id=10de:1e87" ;;
+		twins) want="bind path=00:01.0/00 id=10de:2204,bind path=00:01.1/00 id=10de:2204" ;;
+		bridge-group) want="bind path=00:1c.0/00.0/01 id=8086:100e,bind path=00:1c.0/00.0/02 id=1274:5000" ;;
+		# each card's own serial number
+		renumbered) want="bind serial=001122ffff334455 id=10de:2204,bind serial=aabbccffffddee01 id=8086:1533" ;;
+		# a card whose functions are in two groups: per function, by address
+		gpu-hda-split) want="bind 0000:08:00.0 id=10de:1c03,bind 0000:08:00.1 id=10de:10f1" ;;
 		esac
 		echo "$t: $(paste -sd, "$BATS_TEST_TMPDIR/lines")"
 		[ "$(paste -sd, "$BATS_TEST_TMPDIR/lines")" = "$want" ]
@@ -210,7 +215,7 @@ dev    0001:42:1f.3 8086:1533 class=020000 group=3 parent=0001:41:00.0 driver=ig
 		[ "$(grp "$g" '.cards[0] | [.bind, .sriov] | map(tostring) | join("|")')" = "null|sriov 0000:01:00.0 vfs=4" ]
 		[ "$(grp "$g" .bindable)" = true ]
 	done
-	[ "$(grp 20 '.cards[0] | [.bind, .sriov] | map(tostring) | join("|")')" = "bind 0000:01:00.0 id=8086:1572|null" ]
+	[ "$(grp 20 '.cards[0] | [.bind, .sriov] | map(tostring) | join("|")')" = "bind path=00:01.0/00 id=8086:1572|null" ]
 	run ve list
 	[ "$(grep -cx "    sriov 0000:01:00.0 vfs=4" <<<"$output")" -eq 4 ]
 	[[ "$output" != *"bind 0000:01:02"* ]]
@@ -225,7 +230,51 @@ dev    0001:42:1f.3 8086:1533 class=020000 group=3 parent=0001:41:00.0 driver=ig
 	conf "# nothing"
 	ljson
 	[ "$(dev 0000:01:00.0 '[.sriov_totalvfs, .sriov_numvfs] | join(" ")')" = "2 0" ]
-	[ "$(grp 5 '.cards[0] | [.bind, .sriov] | map(tostring) | join("|")')" = "bind 0000:01:00.0 id=1b36:0010|null" ]
+	[ "$(grp 5 '.cards[0] | [.bind, .sriov] | map(tostring) | join("|")')" = "bind path=00:02.0/00 id=1b36:0010|null" ]
+}
+
+@test "the line's selector: serial= for a card's own serial number, else slot=, else path=; what list offers before a renumbering binds the card after it" {
+	local gpu
+	gpu=$(grep -v '^dev    01:00.0 ' "$TESTS_DIR/sysfs/trees/gpu-hda.tree")
+	# a physical slot beats the path
+	tree "$gpu
+dev    01:00.0 10de:2204 sub=1458:403b class=030000 group=12 parent=00:01.0 driver=nouveau
+slot 3 addr=01:00"
+	conf "# nothing"
+	ljson
+	[ "$(grp 12 '.cards[0].bind')" = "bind slot=3 id=10de:2204" ]
+	[ "$(dev 0000:01:00.0 .serial)" = null ]
+	# a serial number beats the slot; the HDA function shows its card's
+	tree "$gpu
+dev    01:00.0 10de:2204 sub=1458:403b class=030000 group=12 parent=00:01.0 driver=nouveau dsn=00-00-00-00-12-34-56-78
+slot 3 addr=01:00"
+	ljson
+	[ "$(grp 12 '.cards[0].bind')" = "bind serial=0000000012345678 id=10de:2204" ]
+	[ "$(dev 0000:01:00.1 .serial)" = 0000000012345678 ]
+	run ve list
+	[[ "$(line_of 0000:01:00.0)" == *"  slot 3  path 00:01.0/00.0  serial 0000000012345678"* ]]
+	# not one card's: two cards with one serial number (some vendors write
+	# the same on every card), or a serial number of zeros
+	tree "$(grep -v '^dev    0[12]:00.0 ' "$TESTS_DIR/sysfs/trees/twins.tree")
+dev    01:00.0 10de:2204 class=030000 group=12 parent=00:01.0 driver=nouveau dsn=11-11-11-11-11-11-11-11
+dev    02:00.0 10de:2204 class=030000 group=13 parent=00:01.1 driver=nouveau dsn=11-11-11-11-11-11-11-11
+dev    03:00.0 10de:2204 class=030000 group=14 parent=00:01.2 dsn=00-00-00-00-00-00-00-00
+bridge 00:01.2 8086:1909 group=15 driver=pcieport"
+	ljson
+	[ "$(jq -r '[.groups[] | select(.bindable) | .cards[].bind] | join(",")' <<<"$JSON")" = \
+		"bind path=00:01.0/00 id=10de:2204,bind path=00:01.1/00 id=10de:2204,bind path=00:01.2/00 id=10de:2204" ]
+	# the card followed: list's line on the first machine binds it on the
+	# renumbered one (an address line would have refused there)
+	tree renumber
+	conf "# nothing"
+	ljson
+	line=$(grp 12 '.cards[0].bind')
+	[ "$line" = "bind serial=001122ffff334455 id=10de:2204" ]
+	tree renumbered
+	conf "$line"
+	run ve check --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '[.groups[] | select(.action == "bind") | .devices[] | select(.bridge | not) | .address] | join(",")' <<<"$output")" = "0000:02:00.0,0000:02:00.1" ]
 }
 
 @test "isolated: one card's functions plus bridges; shared groups name every card and say binding needs them all" {

@@ -140,30 +140,35 @@ expect_status_rc() {
 	[[ $rc == "$1" ]] || fail "$WHERE: vfio-early status exited ${rc:-?}, expected $1: $(sed -n 's/^status| //p' <<< "$REPORT" | head -n 3 | tr '\n' ' ')"
 }
 
-# vfiotest.check: `vfio-early check --json` as run in the guest.
-check_json() {
-	sed -n 's/^check| //p' <<< "$REPORT"
-}
-
 expect_check_rc() {
 	local rc
 	rc=$(sed -n 's/^check rc=//p' <<< "$REPORT")
 	[[ $rc == "$1" ]] || fail "$WHERE: vfio-early check --json exited ${rc:-?} (no check ran?), expected $1: $(sed -n 's/^check-stderr| //p' <<< "$REPORT" | head -n 3 | tr '\n' ' ')"
 }
 
-# expect_check JQ-FILTER VALUE: the filter, applied to the guest's check
-# JSON, prints VALUE (compact JSON, e.g. true, "intel", []).
-expect_check() {
-	local got
-	if [[ -z $(check_json) ]]; then
-		fail "$WHERE: no check --json output in the report (vfiotest.check on the command line?)"
+# expect_json NAME JQ-FILTER VALUE: the filter, applied to the JSON a
+# vfio-early command printed in the guest (report lines "NAME| ..."),
+# prints VALUE (compact JSON, e.g. true, "intel", []). NAME: check
+# (vfiotest.check: check --json), listjson (vfiotest.list: list --json).
+expect_json() {
+	local name=$1 json got
+	json=$(sed -n "s/^$name| //p" <<< "$REPORT")
+	if [[ -z $json ]]; then
+		fail "$WHERE: no $name output in the report (vfiotest.check or vfiotest.list on the command line?)"
 		return
 	fi
-	if ! got=$(check_json | jq -c "$1" 2>&1); then
-		fail "$WHERE: check --json is not valid JSON or $1 failed: ${got//$'\n'/ }"
+	if ! got=$(jq -c "$2" <<< "$json" 2>&1); then
+		fail "$WHERE: $name is not valid JSON or $2 failed: ${got//$'\n'/ }"
 		return
 	fi
-	[[ $got == "$2" ]] || fail "$WHERE: check --json: $1 is ${got//$'\n'/ }, expected $2"
+	[[ $got == "$3" ]] || fail "$WHERE: $name: $2 is ${got//$'\n'/ }, expected $3"
+}
+expect_check() { expect_json check "$@"; }
+expect_list() { expect_json listjson "$@"; }
+expect_list_rc() {
+	local rc
+	rc=$(sed -n 's/^listjson rc=//p' <<< "$REPORT")
+	[[ $rc == "$1" ]] || fail "$WHERE: vfio-early list --json exited ${rc:-?} (vfiotest.list on the command line?), expected $1"
 }
 
 # Mediated devices in the guest: "mdev UUID type= parent= driver=" lines.

@@ -204,11 +204,51 @@ static void paths(void)
 	expect_error("bind serial=00-11-22-ff-ff-33-44-55-66\n", "expected serial=");
 }
 
+/* What scan reads for path= and list shows: from a resolved sysfs link,
+ * in the selector's grammar, so every result parses back to itself. */
+static void sysfs_paths(void)
+{
+	static const struct {
+		const char *link, *out;
+	} ok[] = {
+		{ "../../../devices/pci0000:00/0000:00:01.1/0000:02:00.0/0000:03:00.0", "00:01.1/00.0/00.0" },
+		{ "../../../devices/pci0000:00/0000:00:1f.6", "00:1f.6" },
+		{ "../../../devices/pci0001:40/0001:40:1c.4/0001:41:00.1", "0001:40:1c.4/00.1" },
+		/* a VMD domain below a device: its own root bus starts the path */
+		{ "../../../devices/pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:1d.0/10000:e1:00.0", "10000:e0:1d.0/00.0" },
+		{ "../../../devices/pci0000:00/0000:00:1c.0/0000:01:00.0/0000:02:00.0/0000:03:00.0/0000:04:00.0/0000:05:00.0/0000:06:00.0/"
+		  "0000:07:00.0",
+		  "00:1c.0/00.0/00.0/00.0/00.0/00.0/00.0/00.0" },
+	};
+	static const char *const bad[] = {
+		"../../../devices/platform/odd/0000:05:00.0", /* no root bus */
+		"../../../devices/pci0000:00/0000:01:00.0", /* bus 01 on root bus 00 */
+		"../../../devices/pci0000:00/0001:00:01.0", /* another domain */
+		"../../../devices/pci0000:00/0000:00:01.0/usb1", /* not a PCI address */
+		"../../../devices/pci0000:00",
+		"../../../devices/pci0000:00/0000:00:1c.0/0000:01:00.0/0000:02:00.0/0000:03:00.0/0000:04:00.0/0000:05:00.0/0000:06:00.0/"
+		"0000:07:00.0/0000:08:00.0", /* 9 levels */
+	};
+	char buf[PCI_PATH_STR_MAX], canon[PCI_PATH_STR_MAX], tiny[8] = "keep";
+
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
+		CHECK(pci_path_string(ok[i].link, buf, sizeof(buf)) == 0);
+		CHECK_STR(buf, ok[i].out);
+		CHECK(pci_path_canon(buf, canon, sizeof(canon)) == 0);
+		CHECK_STR(canon, buf);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		CHECK(pci_path_string(bad[i], buf, sizeof(buf)) == -EINVAL);
+	CHECK(pci_path_string(ok[0].link, tiny, sizeof(tiny)) == -ENAMETOOLONG);
+	CHECK_STR(tiny, "keep"); /* untouched on failure */
+}
+
 void test_parse(void)
 {
 	addresses();
 	keywords();
 	errors();
 	paths();
+	sysfs_paths();
 	config_free(&cfg);
 }
