@@ -498,6 +498,20 @@ static bool only_boot_vga(const struct list *l, const struct lgroup *g)
 	return true;
 }
 
+/* Reasons worth showing for a refused group: 'unnamed' and 'strict' say
+ * that a function list's own lines leave out needs its own rule; beside a
+ * reason that keeps the group from vfio for good (a protected device, a host
+ * bridge, ...) that advice is noise. */
+static bool why_shown(const struct plan_group *pg, size_t w)
+{
+	if (!streq(pg->why[w].code, "unnamed") && !streq(pg->why[w].code, "strict"))
+		return true;
+	for (size_t k = 0; k < pg->nwhy; k++)
+		if (!streq(pg->why[k].code, "unnamed") && !streq(pg->why[k].code, "strict") && !streq(pg->why[k].code, "boot-vga"))
+			return false;
+	return true;
+}
+
 static const char *card_name(const struct lcard *c, char buf[static PCI_ADDR_MAX])
 {
 	pci_addr_fmt(&c->slot, buf);
@@ -600,6 +614,8 @@ static void json_group(const struct list *l, struct json *j, const struct lgroup
 			continue;
 		last = pg;
 		for (size_t w = 0; w < pg->nwhy; w++) {
+			if (!why_shown(pg, w))
+				continue;
 			json_begin_obj(j, NULL);
 			json_str(j, "code", pg->why[w].code);
 			json_str(j, "device", l->t->v[pg->why[w].idx].name);
@@ -782,7 +798,8 @@ static void text_group(const struct list *l, FILE *out, const struct lgroup *g)
 			continue;
 		last = pg;
 		for (size_t w = 0; w < pg->nwhy; w++)
-			fprintf(out, "  %s: %s\n", vga ? "refused" : "never bound", pg->why[w].message);
+			if (why_shown(pg, w))
+				fprintf(out, "  %s: %s\n", vga ? "refused" : "never bound", pg->why[w].message);
 	}
 	if (!last)
 		fprintf(out, "  not bindable: none of its devices could be identified\n");

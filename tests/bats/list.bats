@@ -277,6 +277,34 @@ bridge 00:01.2 8086:1909 group=15 driver=pcieport"
 	[ "$(jq -r '[.groups[] | select(.action == "bind") | .devices[] | select(.bridge | not) | .address] | join(",")' <<<"$output")" = "0000:02:00.0,0000:02:00.1" ]
 }
 
+@test "a group never bound (a host bridge, an ISA bridge, protected) says why, without advice on naming its other functions" {
+	# q35's 00:1f card: an ISA bridge, a SATA controller, an SMBus controller
+	tree "kernel 6.1.0-test
+iommu intel
+dev 00:00.0 8086:29c0 class=060000 group=0
+dev 00:1f.0 8086:2918 class=060100 group=6
+dev 00:1f.2 8086:2922 class=010601 group=6
+dev 00:1f.3 8086:2930 class=0c0500 group=6"
+	conf "# nothing"
+	ljson
+	[ "$(grp 6 '[.bindable, (.refusals | map(.code + " " + .device) | join(","))] | map(tostring) | join("|")')" = \
+		"false|host-critical 0000:00:1f.0,host-critical 0000:00:1f.3" ]
+	run ve list
+	[[ "$output" == *"never bound: 0000:00:1f.0 is an ISA bridge the host needs"* ]]
+	[[ "$output" != *"to pass it too"* ]]
+	# a card whose functions are in two groups: a line per function, by
+	# address (a whole-card selector would reach into the other group)
+	tree "kernel 6.1.0-test
+iommu intel
+dev 00:00.0 8086:29c0 class=060000 group=0
+bridge 00:01.0 8086:1901 group=2 driver=pcieport
+dev 01:00.0 1b21:2142 class=0c0330 group=9 parent=00:01.0 driver=xhci_hcd
+dev 01:00.1 1b21:0612 class=010601 group=10 parent=00:01.0 driver=ahci"
+	ljson
+	[ "$(grp 9 .cards[0].bind)" = "bind 0000:01:00.0 id=1b21:2142" ]
+	[ "$(grp 10 .cards[0].bind)" = "bind 0000:01:00.1 id=1b21:0612" ]
+}
+
 @test "isolated: one card's functions plus bridges; shared groups name every card and say binding needs them all" {
 	tree gpu-hda
 	conf "# nothing"

@@ -42,7 +42,7 @@ img_with=$(build_image initramfs-tools "$OUT/vfio-early.conf") || die "image bui
 
 say "booting each in QEMU (q35, intel-iommu, TCG; ~15 s a boot):"
 boot "$img_without" "$OUT/logs/without.log" "intel_iommu=on iommu=pt" demo &
-boot "$img_with" "$OUT/logs/with.log" "intel_iommu=on iommu=pt" demo &
+boot "$img_with" "$OUT/logs/with.log" "intel_iommu=on iommu=pt vfiotest.list" demo &
 wait
 without=$(report "$OUT/logs/without.log" initrd)
 with=$(report "$OUT/logs/with.log" initrd)
@@ -86,6 +86,9 @@ ticks=$(sed -n 's/^udevd start_ticks=\([0-9]*\).*/\1/p' <<< "$with")
 if [[ -n $start && -n $ticks ]]; then
 	echo "vfio-early started at $((start / 1000)) ms after boot; udevd at $((ticks * 10)) ms."
 fi
+echo
+echo "vfio-early list in the second boot (what to write in the config, from the guest's own sysfs):"
+sed -n 's/^list| /    /p' <<< "$with"
 echo
 say "demo took $(since "$T0") s; serial logs: $OUT/logs/"
 # The demo's point is devices on vfio-pci: none is a failure, with the why.
