@@ -1,8 +1,8 @@
 #!/bin/sh
 # valgrind --error-exitcode over representative commands of a glibc build
 # (valgrind cannot see inside the static musl binary's malloc): check, check
-# --json, apply with a rollback, status, protected, validate, mdev-apply, on
-# fake trees.
+# --json, apply with a rollback, status, protected, validate, list (text,
+# JSON, tree), mdev-apply, on fake trees.
 # The exit status must match the static build's on the same input.
 # usage: tests/hardening/valgrind.sh GLIBC_BINARY STATIC_BINARY
 set -eu
@@ -42,6 +42,10 @@ vg --sysroot "$tmp/root" --config "$tmp/conf" validate
 conf "option bind-timeout=20" "bind 01:00.0" "bind id=8086:15bc"
 vg --sysroot "$tmp/root" --config "$tmp/conf" apply
 vg --sysroot "$tmp/root" --config "$tmp/conf" status --json
+mktree "$here/../sysfs/trees/renumbered.tree"
+vg --sysroot "$tmp/root" --config "$tmp/conf" list
+vg --sysroot "$tmp/root" --config "$tmp/conf" list --json
+vg --sysroot "$tmp/root" --config "$tmp/conf" list --tree
 mktree "$here/trees/faults.tree"
 conf "option bind-timeout=20" "bind 01:00.0" "bind 03:00.0" "bind 04:00.0"
 vg --sysroot "$tmp/root" --config "$tmp/conf" apply
