@@ -159,10 +159,12 @@ install-hooks:
 	$(call install_sed,0755,initramfs-tools/scripts/init-top/00-vfio-early,$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/init-top/00-vfio-early)
 	$(call install_sed,0755,dracut/90vfio-early/module-setup.sh,$(DESTDIR)$(DRACUT_MODULES_DIR)/90vfio-early/module-setup.sh)
 	$(call install_sed,0755,dracut/90vfio-early/vfio-early-pre-udev.sh,$(DESTDIR)$(DRACUT_MODULES_DIR)/90vfio-early/vfio-early-pre-udev.sh)
-	@# mdev rules: the udev rule for the root (its paths) and, as written, the
-	@# one the hooks put into an image (the image's paths are fixed)
+	@# mdev rules: the udev rule for the root (its paths; the binary reads
+	@# /etc/vfio-early.conf unless told, so RUN names the config) and, as
+	@# written, the one the hooks put into an image (the image's paths are fixed)
 	mkdir -p $(DESTDIR)$(UDEVRULESDIR) && sed -e 's|/usr/sbin/vfio-early|$(SBINDIR)/vfio-early|g' \
-		-e 's|/etc/vfio-early.conf|$(SYSCONFDIR)/vfio-early.conf|g' hooks/61-vfio-early-mdev.rules > $(DESTDIR)$(UDEVRULESDIR)/61-vfio-early-mdev.rules.tmp && \
+		-e 's|/etc/vfio-early.conf|$(SYSCONFDIR)/vfio-early.conf|g' \
+		-e 's|\(RUN+="[^"]*/vfio-early\) mdev-apply|\1 --config $(SYSCONFDIR)/vfio-early.conf mdev-apply|' hooks/61-vfio-early-mdev.rules > $(DESTDIR)$(UDEVRULESDIR)/61-vfio-early-mdev.rules.tmp && \
 		chmod 0644 $(DESTDIR)$(UDEVRULESDIR)/61-vfio-early-mdev.rules.tmp && \
 		mv $(DESTDIR)$(UDEVRULESDIR)/61-vfio-early-mdev.rules.tmp $(DESTDIR)$(UDEVRULESDIR)/61-vfio-early-mdev.rules
 	install -D -m 0644 hooks/61-vfio-early-mdev.rules $(DESTDIR)$(PKGDATADIR)/61-vfio-early-mdev.rules

@@ -75,7 +75,7 @@ static size_t rule_parents(const struct mdev_rule *r, const struct mdev_facts *f
 
 	for (size_t i = 0; i < f->np; i++) {
 		const struct mdev_parent_info *p = &f->p[i];
-		if (r->by_name ? (p->is_pci || !streq(p->name, r->parent)) : (!p->is_pci || !selector_matches(&r->sel, &f->t.v[p->pci])))
+		if (r->by_name ? !streq(p->name, r->parent) : (!p->is_pci || !selector_matches(&r->sel, &f->t.v[p->pci])))
 			continue;
 		reg += p->registered;
 		ret[n++] = i;
@@ -196,7 +196,7 @@ static void plan_instance(const struct config *cfg, size_t ri, size_t pi, unsign
 	uuid_fmt(&x->uuid, x->uuid_s);
 	dup = find_planned(mp, &x->uuid);
 	have = find_dev(f, &x->uuid);
-	if (dup) {
+	if (dup && blocked != MA_DUPLICATE) { /* a rule-level duplicate is reported once */
 		x->act = MA_DUPLICATE;
 		(void)snprintf(x->reason, sizeof(x->reason), "%s:%u plans %s for %s too (instance %u)", cfg->path, cfg->mdev[dup->rule].line, x->uuid_s,
 			       f->p[dup->parent].name, dup->index);
@@ -230,10 +230,24 @@ static void plan_parent(const struct config *cfg, size_t ri, size_t pi, const st
 	char why[256] = "";
 	unsigned create = 0;
 
+	/* Another rule that found this parent another way (an address and
+	 * slot=, parent=NAME and its PCI address) and asks for the same type:
+	 * its UUIDs are other names' hashes, so without this both sets would
+	 * be created. */
+	for (size_t i = 0; i < mp->ntg; i++)
+		if (mp->tg[i].parent == pi && mp->tg[i].rule != ri && streq(cfg->mdev[mp->tg[i].rule].type, r->type)) {
+			blocked = MA_DUPLICATE;
+			(void)snprintf(why, sizeof(why), "%s:%u asks for %s on %s already", cfg->path, cfg->mdev[mp->tg[i].rule].line, r->type, p->name);
+			findings_add(out, SEV_ERROR, "mdev-duplicate", p->name, "one rule per parent and type (raise count= on the first)", "%s:%u: %s",
+				     cfg->path, r->line, why);
+			break;
+		}
 	GROW(mp->tg, mp->captg, mp->ntg);
 	mp->tg[mp->ntg].rule = ri;
 	mp->tg[mp->ntg++].parent = pi;
-	if (p->to_vfio) {
+	if (blocked == MA_DUPLICATE) {
+		/* why says it */
+	} else if (p->to_vfio) {
 		(void)snprintf(why, sizeof(why), "this config binds %s to vfio-pci; its mediated devices come from its host driver", p->name);
 		findings_add(out, SEV_ERROR, "mdev-parent-on-vfio", p->name,
 			     "remove the bind rule or the mdev rule: a device is passed whole or shared as mediated devices, not both", "%s:%u: %s", cfg->path,
@@ -254,7 +268,7 @@ static void plan_parent(const struct config *cfg, size_t ri, size_t pi, const st
 			"%s:%u: %u instance(s) of %s to create on %s, available_instances is %d", cfg->path, r->line, create, r->type, p->name, ty->available);
 }
 
-void plan_mdev(const struct config *cfg, const struct mdev_facts *f, const char *only_parent, struct mdev_plan *mp, struct findings *out)
+void plan_mdev(const struct config *cfg, const struct mdev_facts *f, struct mdev_plan *mp, struct findings *out)
 {
 	size_t *parents = xcalloc(f->np + 1, sizeof(*parents));
 
@@ -264,16 +278,29 @@ void plan_mdev(const struct config *cfg, const struct mdev_facts *f, const char 
 		size_t n = rule_parents(r, f, parents);
 		char desc[128];
 
-		if (n == 0 && !only_parent) {
+		if (n == 0) {
 			mdev_rule_describe(r, desc, sizeof(desc));
 			findings_add(out, SEV_WARN, "mdev-no-parent", "config", "check the address with 'lspci -nn', or remove the rule",
 				     "%s:%u: no device matches '%s'", cfg->path, r->line, desc);
 		}
 		for (size_t i = 0; i < n; i++)
-			if (!only_parent || streq(f->p[parents[i]].name, only_parent))
-				plan_parent(cfg, ri, parents[i], f, mp, out);
+			plan_parent(cfg, ri, parents[i], f, mp, out);
 	}
 	free(parents);
+}
+
+void mdev_plan_only(struct mdev_plan *mp, const struct mdev_facts *f, const char *parent)
+{
+	size_t n = 0, ntg = 0;
+
+	for (size_t i = 0; i < mp->n; i++)
+		if (streq(f->p[mp->v[i].parent].name, parent))
+			mp->v[n++] = mp->v[i];
+	for (size_t i = 0; i < mp->ntg; i++)
+		if (streq(f->p[mp->tg[i].parent].name, parent))
+			mp->tg[ntg++] = mp->tg[i];
+	mp->n = n;
+	mp->ntg = ntg;
 }
 
 void mdev_plan_free(struct mdev_plan *mp)

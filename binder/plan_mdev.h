@@ -46,9 +46,13 @@ struct mdev_plan {
  * the rule locates it, the type and the index, '|'-separated, e.g.
  * "mtty|mtty-2|0", "0000:00:02.0|i915-GVTg_V5_4|1", "path=00:01.1/00.0|nvidia-63|0". */
 void mdev_uuid_name(const struct mdev_rule *r, const struct mdev_parent_info *p, const struct pci_dev *d, unsigned index, char *buf, size_t size);
-/* only_parent (NULL: every parent) limits the plan to that device name.
- * Findings (codes mdev-*, conf/check-json.md) go to f. */
-void plan_mdev(const struct config *cfg, const struct mdev_facts *f, const char *only_parent, struct mdev_plan *mp, struct findings *out);
+/* Every rule on every parent it locates, in config order: the first to
+ * plan a UUID, or a parent and type, has it. Findings (codes mdev-*,
+ * conf/check-json.md) go to out. */
+void plan_mdev(const struct config *cfg, const struct mdev_facts *f, struct mdev_plan *mp, struct findings *out);
+/* Keeps only the instances (and targets) on the parent of that device name:
+ * mdev-apply --parent, after planning them all. */
+void mdev_plan_only(struct mdev_plan *mp, const struct mdev_facts *f, const char *parent);
 void mdev_plan_free(struct mdev_plan *mp);
 const char *mdev_action_name(enum mdev_action a);
 /* The type's facts on a parent, NULL when it offers no such type. */

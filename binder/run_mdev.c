@@ -34,9 +34,9 @@ static struct mdev_run *prepare(struct run *r, struct findings *out)
 	struct mdev_run *md = xcalloc(1, sizeof(*md));
 
 	r->md = md;
-	(void)scan_mdev(&r->sr, &r->cfg, NULL, &md->f, &r->notes);
+	(void)scan_mdev(&r->sr, &r->cfg, &md->f, &r->notes);
 	mark_to_vfio(r, &md->f);
-	plan_mdev(&r->cfg, &md->f, NULL, &md->p, out ? out : &md->quiet);
+	plan_mdev(&r->cfg, &md->f, &md->p, out ? out : &md->quiet);
 	return md;
 }
 
@@ -73,7 +73,8 @@ int run_mdev_apply(struct run *r, const char *parent)
 	if (r->config_missing || (!r->cfg.nmdev && !r->cfg.errors.n))
 		return EXIT_OK; /* nothing asked of any parent */
 	if (r->cfg.errors.n) {
-		kmsg_log(&r->sr, 3, "mdev %s: %s has errors; creating nothing (first: %s)", parent ? parent : "(all parents)", r->config_path,
+		/* A notice: udev runs this for every parent, named or not. */
+		kmsg_log(&r->sr, 5, "mdev %s: %s has errors; creating nothing (first: %s)", parent ? parent : "(all parents)", r->config_path,
 			 r->cfg.errors.v[0]);
 		return EXIT_OK;
 	}
@@ -83,8 +84,10 @@ int run_mdev_apply(struct run *r, const char *parent)
 	o.dryrun = r->cl.dryrun;
 	md = xcalloc(1, sizeof(*md));
 	r->md = md;
-	(void)scan_mdev(&r->sr, &r->cfg, parent, &md->f, &r->notes);
-	plan_mdev(&r->cfg, &md->f, parent, &md->p, &md->quiet);
+	(void)scan_mdev(&r->sr, &r->cfg, &md->f, &r->notes);
+	plan_mdev(&r->cfg, &md->f, &md->p, &md->quiet);
+	if (parent)
+		mdev_plan_only(&md->p, &md->f, parent);
 	if (!md->p.n)
 		return EXIT_OK; /* not a parent the config names */
 	out = xcalloc(md->p.n, sizeof(*out));

@@ -131,11 +131,11 @@ void scan_mdev_devices(const struct sysroot *sr, struct mdev_facts *f)
 
 /* The PCI devices the rules select: as the group scan reads them (every
  * device unless all rules name addresses), with the facts slot=, path= and
- * serial= need. only: the one card of mdev-apply --parent. */
-static int scan_pci(const struct sysroot *sr, const struct config *cfg, const struct pci_addr *only, struct mdev_facts *f, struct strlist *notes)
+ * serial= need. */
+static int scan_pci(const struct sysroot *sr, const struct config *cfg, struct mdev_facts *f, struct strlist *notes)
 {
 	struct config tmp;
-	int e = 0;
+	int e;
 
 	config_init(&tmp, cfg->path);
 	for (size_t i = 0; i < cfg->nmdev; i++)
@@ -145,20 +145,7 @@ static int scan_pci(const struct sysroot *sr, const struct config *cfg, const st
 		config_free(&tmp);
 		return 0;
 	}
-	if (only) {
-		/* Its card's functions: function 0 holds a card's serial. */
-		struct pci_addr a = *only;
-		for (unsigned fn = 0; fn < 8; fn++) {
-			struct pci_dev d;
-			a.func = (uint8_t)fn;
-			if (scan_one(sr, &a, false, &d) < 0)
-				continue;
-			GROW(f->t.v, f->t.cap, f->t.n);
-			f->t.v[f->t.n++] = d;
-		}
-	} else {
-		e = config_address_only(&tmp) ? scan_targets(sr, &tmp, false, &f->t) : scan_full(sr, false, &f->t);
-	}
+	e = config_address_only(&tmp) ? scan_targets(sr, &tmp, false, &f->t) : scan_full(sr, false, &f->t);
 	if (e == 0)
 		scan_selector_facts(sr, config_selector_facts(&tmp), &f->t, notes);
 	config_free(&tmp);
@@ -183,22 +170,19 @@ static void read_host(const struct sysroot *sr, struct mdev_facts *f)
 	f->kvmgt = sr_exists(sr, "sys/module/kvmgt");
 }
 
-int scan_mdev(const struct sysroot *sr, const struct config *cfg, const char *only_parent, struct mdev_facts *f, struct strlist *notes)
+int scan_mdev(const struct sysroot *sr, const struct config *cfg, struct mdev_facts *f, struct strlist *notes)
 {
-	struct pci_addr only;
-	bool only_pci = only_parent && pci_addr_parse(only_parent, &only, NULL) == 0;
-	int e = 0;
+	int e;
 
 	memset(f, 0, sizeof(*f));
-	if (!only_parent || only_pci)
-		e = scan_pci(sr, cfg, only_pci ? &only : NULL, f, notes);
+	e = scan_pci(sr, cfg, f, notes);
 	for (size_t i = 0; i < f->t.n; i++) {
 		const struct pci_dev *d = &f->t.v[i];
 		struct mdev_parent_info *p;
 		bool want = false;
 		for (size_t k = 0; k < cfg->nmdev && !want; k++)
 			want = !cfg->mdev[k].by_name && selector_matches(&cfg->mdev[k].sel, d);
-		if (!want || (only_parent && !streq(d->name, only_parent)))
+		if (!want)
 			continue;
 		p = add_parent(f, d->name);
 		p->is_pci = true;
@@ -207,13 +191,16 @@ int scan_mdev(const struct sysroot *sr, const struct config *cfg, const char *on
 		(void)snprintf(p->driver, sizeof(p->driver), "%s", d->driver);
 		(void)snprintf(p->dir, sizeof(p->dir), "sys/bus/pci/devices/%s", d->name);
 	}
+	/* parent=NAME: the device of that name in sys/class/mdev_bus; one
+	 * entry per name, so a PCI parent also named so is one parent (one
+	 * record, one log line, duplicates across its rules seen). */
 	for (size_t k = 0; k < cfg->nmdev; k++) {
 		const struct mdev_rule *r = &cfg->mdev[k];
 		bool seen = false;
-		if (!r->by_name || (only_parent && !streq(r->parent, only_parent)))
+		if (!r->by_name)
 			continue;
 		for (size_t i = 0; i < f->np && !seen; i++)
-			seen = !f->p[i].is_pci && streq(f->p[i].name, r->parent);
+			seen = streq(f->p[i].name, r->parent);
 		if (!seen)
 			(void)snprintf(add_parent(f, r->parent)->dir, sizeof(f->p[0].dir), "sys/class/mdev_bus/%s", r->parent);
 	}

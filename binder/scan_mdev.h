@@ -48,10 +48,11 @@ struct mdev_facts {
 	bool kvmgt; /* sys/module/kvmgt exists */
 };
 
-/* Reads the facts for cfg's mdev rules; only_parent (NULL: all) limits
- * them to the parent of that device name (mdev-apply --parent). Problems go
- * to notes. Returns -errno when the PCI devices cannot be read at all. */
-int scan_mdev(const struct sysroot *sr, const struct config *cfg, const char *only_parent, struct mdev_facts *ret, struct strlist *notes);
+/* Reads the facts for cfg's mdev rules, every parent (mdev-apply --parent
+ * too: which parent a UUID goes to is decided over all of them, as check
+ * decides it). Problems go to notes. Returns -errno when the PCI devices
+ * cannot be read at all. */
+int scan_mdev(const struct sysroot *sr, const struct config *cfg, struct mdev_facts *ret, struct strlist *notes);
 /* The mediated devices again (after apply's writes). */
 void scan_mdev_devices(const struct sysroot *sr, struct mdev_facts *f);
 void mdev_facts_free(struct mdev_facts *f);

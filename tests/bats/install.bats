@@ -19,10 +19,12 @@ REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 	# mdev rules: the udev rule in the root, and as the images get it
 	[[ "$output" == *"usr/lib/udev/rules.d/61-vfio-early-mdev.rules 644"* ]]
 	[[ "$output" == *"usr/share/vfio-early/61-vfio-early-mdev.rules 644"* ]]
-	# the installed paths written in (the image's copy keeps the image's)
+	# the installed paths written in, the config's on the command line too
+	# (the binary reads /etc/vfio-early.conf unless told); the image's copy
+	# keeps the image's paths
 	make -s -C "$REPO" install-hooks DESTDIR="$D.local" PREFIX=/usr/local SYSCONFDIR=/usr/local/etc >/dev/null
 	# shellcheck disable=SC2016 # $kernel is udev's, literally in the rule
-	run grep -c 'TEST=="/usr/local/etc/vfio-early.conf".*RUN+="/usr/local/sbin/vfio-early mdev-apply --parent $kernel"' \
+	run grep -c 'TEST=="/usr/local/etc/vfio-early.conf".*RUN+="/usr/local/sbin/vfio-early --config /usr/local/etc/vfio-early.conf mdev-apply --parent $kernel"' \
 		"$D.local/usr/local/lib/udev/rules.d/61-vfio-early-mdev.rules"
 	[ "$output" = 2 ]
 	cmp "$REPO/hooks/61-vfio-early-mdev.rules" "$D.local/usr/local/share/vfio-early/61-vfio-early-mdev.rules"

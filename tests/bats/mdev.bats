@@ -197,7 +197,7 @@ need_fake_kernel() {
 	mdev_traced --parent mtty
 	[ "$MDEV_RC" -eq 0 ]
 	[ -z "$WRITES" ]
-	[ "$(kmsg)" = "<3>vfio-early: mdev mtty: $CONF has errors; creating nothing (first: $CONF:2: mdev needs type=TYPE (ls /sys/class/mdev_bus/*/mdev_supported_types/ lists them))" ]
+	[ "$(kmsg)" = "<5>vfio-early: mdev mtty: $CONF has errors; creating nothing (first: $CONF:2: mdev needs type=TYPE (ls /sys/class/mdev_bus/*/mdev_supported_types/ lists them))" ]
 	conf "mdev parent=mtty type=mtty-2"
 	echo "root=/dev/sda1 vfio-early.off" >"$ROOT/proc/cmdline"
 	mdev_traced --parent mtty
@@ -225,6 +225,43 @@ need_fake_kernel() {
 	[ -z "$WRITES" ]
 	[[ "$(record 0000:00:02.0 '.instances[0].result + ": " + .instances[0].message')" == "waiting: 0000:00:02.0 is on i915 with GVT-g off (i915.enable_gvt is N)" ]]
 	[[ "$(kmsg)" == "<4>vfio-early: mdev 0000:00:02.0: "* ]]
+}
+
+@test "mdev-apply --parent: which parent a UUID goes to is decided over every parent, as check decides it" {
+	tree "$(cat "$TESTS_DIR/sysfs/trees/mdev.tree")
+mdev 01:00.0 type=nvidia-63 name=GRID available=4
+mdev 01:00.1 type=nvidia-63 name=GRID available=4"
+	# uuid= on a rule that locates two parents: the first has it
+	conf "mdev 01:00 type=nvidia-63 uuid=$GIVEN"
+	jcheck
+	[ "$(jq -r '[.mdev[] | .parent + ":" + ([.instances[].action] | join(","))] | join(" ")' <<<"$JSON")" = "0000:01:00.0:create 0000:01:00.1:duplicate" ]
+	# the second parent registering first (its udev event) does not take it
+	mdev_traced --parent 0000:01:00.1
+	[ -z "$WRITES" ]
+	[ "$(record 0000:01:00.1 '[.instances[] | .uuid + " " + .action + ":" + .result] | join(",")')" = "$GIVEN duplicate:refused" ]
+	[[ ! -e "$ROOT/run/vfio-early/mdev/0000:01:00.0.json" ]]
+	mdev_traced --parent 0000:01:00.0
+	[ "$WRITES" = "nvidia-63/create $GIVEN" ]
+}
+
+@test "mdev: one parent located two ways is one parent: one record, and one rule per type" {
+	tree mdev
+	# parent=NAME and a PCI address naming one device: one record holds both
+	conf "mdev 00:02.0 type=i915-GVTg_V5_8" "mdev parent=0000:00:02.0 type=i915-GVTg_V5_4 uuid=$EXISTING"
+	mdev_traced --parent 0000:00:02.0
+	[ "$WRITES" = "i915-GVTg_V5_8/create $(v5 '0000:00:02.0|i915-GVTg_V5_8|0')" ]
+	[ "$(record 0000:00:02.0 '[.instances[] | .type + " " + .action] | join(",")')" = "i915-GVTg_V5_8 create,i915-GVTg_V5_4 present" ]
+	[ "$(kmsg | grep -c 'mdev 0000:00:02.0')" -eq 1 ]
+	# the same type asked by both: the second rule is a duplicate, not a
+	# second set of instances under other UUIDs
+	conf "mdev 00:02.0 type=i915-GVTg_V5_8" "mdev parent=0000:00:02.0 type=i915-GVTg_V5_8"
+	jcheck
+	[ "$status" -eq 1 ]
+	[[ "$(finding mdev-duplicate message)" == "$CONF:2: $CONF:1 asks for i915-GVTg_V5_8 on 0000:00:02.0 already" ]]
+	: >"$ROOT/dev/kmsg"
+	mdev_traced --parent 0000:00:02.0
+	[ "$WRITES" = "i915-GVTg_V5_8/create $(v5 '0000:00:02.0|i915-GVTg_V5_8|0')" ]
+	[ "$(record 0000:00:02.0 '[.instances[] | .action] | join(",")')" = "create,duplicate" ]
 }
 
 @test "mdev-apply: usage: --parent takes a device name and goes with mdev-apply only" {

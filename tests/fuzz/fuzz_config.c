@@ -167,7 +167,7 @@ static void check_mdev(const struct config *c, const struct devtab *t)
 	f.t = *t;
 	f.p = p;
 	f.np = 3;
-	plan_mdev(c, &f, NULL, &mp, &out);
+	plan_mdev(c, &f, &mp, &out);
 	for (size_t i = 0; i < mp.n; i++) {
 		if (mp.v[i].parent >= 3 || mp.v[i].rule >= c->nmdev || mp.v[i].index >= c->mdev[mp.v[i].rule].count)
 			FATAL("mdev plan: instance out of range\n");

@@ -218,7 +218,9 @@ static void host_plan(struct host *h, const char *only)
 {
 	mdev_plan_free(&h->p);
 	findings_free(&h->out);
-	plan_mdev(&cfg, &h->f, only, &h->p, &h->out);
+	plan_mdev(&cfg, &h->f, &h->p, &h->out);
+	if (only)
+		mdev_plan_only(&h->p, &h->f, only);
 }
 
 static void host_free(struct host *h)
@@ -279,9 +281,10 @@ static void plan_mtty(void)
 	t_name = "mtty: two rules for one parent and type plan the same UUIDs";
 	CHECK(parse("mdev parent=mtty type=mtty-1\nmdev parent=mtty type=mtty-1 count=2\n") == 0);
 	host_plan(&h, NULL);
-	CHECK(h.p.n == 3 && h.p.v[0].act == MA_CREATE && h.p.v[1].act == MA_DUPLICATE && h.p.v[2].act == MA_PRESENT);
-	CHECK_CONTAINS(h.p.v[1].reason, "test.conf:1 plans b1d1738d-b1ed-524d-8502-78f4cb695578 for mtty too");
-	CHECK(finding(&h.out, "mdev-duplicate") != NULL);
+	CHECK(h.p.n == 3 && h.p.v[0].act == MA_CREATE && h.p.v[1].act == MA_DUPLICATE && h.p.v[2].act == MA_DUPLICATE);
+	CHECK_CONTAINS(h.p.v[1].reason, "test.conf:1 asks for mtty-1 on mtty already");
+	CHECK_CONTAINS(h.p.v[2].reason, "test.conf:1 asks for mtty-1 on mtty already");
+	CHECK(finding(&h.out, "mdev-duplicate") != NULL && h.out.n == 1); /* once, for the rule */
 
 	t_name = "mtty: a type it does not offer";
 	CHECK(parse("mdev parent=mtty type=mtty-3 count=2\n") == 0);
@@ -308,14 +311,42 @@ static void plan_mtty(void)
 	host_plan(&h, NULL);
 	CHECK_STR(h.p.v[0].uuid_s, "4c93cdf2-4ddb-54a8-93fb-b7eeec544e9e");
 
-	t_name = "only_parent: another parent's rules are not planned";
+	t_name = "mdev-apply --parent: only that parent's instances are kept";
 	CHECK(parse("mdev parent=mtty type=mtty-2\nmdev 00:02.0 type=i915-GVTg_V5_4\n") == 0);
 	host_plan(&h, "mtty");
-	CHECK(h.p.n == 1 && h.p.v[0].parent == 3);
+	CHECK(h.p.n == 1 && h.p.v[0].parent == 3 && h.p.ntg == 1 && h.p.tg[0].parent == 3);
 	host_plan(&h, "0000:00:02.0");
 	CHECK(h.p.n == 1 && h.p.v[0].parent == 0);
 	host_plan(&h, "other");
-	CHECK(h.p.n == 0 && h.out.n == 0);
+	CHECK(h.p.n == 0 && h.p.ntg == 0);
+
+	t_name = "mdev-apply --parent: a given UUID on a rule with two parents goes to the first, whichever registers first";
+	h.f.p[2].is_pci = h.f.p[2].found = true; /* 01:00.1 again (mbochs above) */
+	strcpy(h.f.p[2].name, "0000:01:00.1");
+	for (size_t i = 1; i <= 2; i++) {
+		h.f.p[i].registered = true;
+		h.f.p[i].types = mtty_types;
+		h.f.p[i].ntypes = 2;
+	}
+	CHECK(parse("mdev 01:00 type=mtty-2 uuid=" U1 "\n") == 0);
+	host_plan(&h, NULL);
+	CHECK(h.p.n == 2 && h.p.v[0].parent == 1 && h.p.v[0].act == MA_CREATE && h.p.v[1].parent == 2 && h.p.v[1].act == MA_DUPLICATE);
+	host_plan(&h, "0000:01:00.1");
+	CHECK(h.p.n == 1 && h.p.v[0].parent == 2 && h.p.v[0].act == MA_DUPLICATE);
+
+	t_name = "one parent found by two rules another way each, one type: the second rule is a duplicate";
+	h.f.p[2].registered = false; /* slot=8 locates the registered 01:00.0 only */
+	CHECK(parse("mdev 01:00.0 type=mtty-1\nmdev slot=8 type=mtty-1\nmdev path=00:01.1/00.0 type=mtty-2\n") == 0);
+	host_plan(&h, NULL);
+	CHECK(h.p.n == 3 && h.p.v[0].act == MA_CREATE && h.p.v[1].act == MA_DUPLICATE && h.p.v[2].act == MA_CREATE);
+	CHECK(h.p.v[0].parent == 1 && h.p.v[1].parent == 1 && h.p.v[2].parent == 1);
+	CHECK_CONTAINS(h.p.v[1].reason, "test.conf:1 asks for mtty-1 on 0000:01:00.0 already");
+	CHECK(finding(&h.out, "mdev-duplicate") != NULL);
+	for (size_t i = 1; i <= 2; i++) {
+		h.f.p[i].registered = false;
+		h.f.p[i].types = NULL;
+		h.f.p[i].ntypes = 0;
+	}
 	host_free(&h);
 }
 
