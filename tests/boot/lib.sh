@@ -125,13 +125,9 @@ image_base() { # GEN CONFIG_FILE [SYSROOT] -> path without suffix
 }
 
 build_image() {
-	local gen=$1 cfg=$2 sysroot=${3:-} base img log t0 rc extra=
+	local base img
 	base=$(image_base "$@")
-	# MODULES_PREP=mtty: the sample mdev parent's module goes into the image
-	# (loaded by vfiotest.load= or vfiotest.native=, as udev would a driver)
-	[[ ${MODULES_PREP:-} == mtty ]] && extra=mtty
 	img=$base.img
-	log=$base.build.log
 	mkdir -p "$OUT/images"
 	# Parallel scenarios with the same inputs: one builds, the others wait.
 	exec 9> "$base.lock"
@@ -140,6 +136,19 @@ build_image() {
 		printf '%s\n' "$img"
 		return 0
 	fi
+	build_image_unlocked "$@"
+}
+
+# build_image_unlocked GEN CONFIG [SYSROOT]: build_image's build, its lock
+# held.
+build_image_unlocked() {
+	local gen=$1 cfg=$2 sysroot=${3:-} base img log t0 rc extra=
+	base=$(image_base "$@")
+	# MODULES_PREP=mtty: the sample mdev parent's module goes into the image
+	# (loaded by vfiotest.load= or vfiotest.native=, as udev would a driver)
+	[[ ${MODULES_PREP:-} == mtty ]] && extra=mtty
+	img=$base.img
+	log=$base.build.log
 	t0=$(now)
 	case $gen in
 	initramfs-tools)
@@ -176,6 +185,21 @@ build_image() {
 	fi
 	if [[ $gen == dracut-shell ]] && grep -q 'Including module: systemd \*' "$log"; then
 		say "boot: dracut-shell still has systemd; log: $log"
+		return 1
+	fi
+	# dracut-install resolves libraries by running ldd; once in a while
+	# (Debian 13's dracut 106, two builds at a time) that step yields
+	# nothing, without an error, and the image's /init cannot be executed
+	# (no dynamic loader: "Failed to execute /init (error -2)"). That is
+	# the generator failing, not the image under test: build it once more.
+	if [[ $gen == dracut* ]] && ! lsinitrd "$img.tmp" 2> /dev/null | grep -q '/ld-linux'; then
+		if [[ -z ${BUILD_IMAGE_RETRY:-} ]]; then
+			say "boot: dracut made an image without the dynamic loader (its library step failed silently); building it again; log: $log"
+			cp "$log" "$log.first"
+			BUILD_IMAGE_RETRY=1 build_image_unlocked "$@"
+			return
+		fi
+		say "boot: dracut made an image without the dynamic loader twice; log: $log"
 		return 1
 	fi
 	mv "$img.tmp" "$img"
