@@ -320,9 +320,9 @@ static void build_groups(struct list *l)
 	free(gv);
 }
 
-/* The card's function 0 and whether every function of the card is in
- * its group g (so a selector naming the whole card reaches no other
- * group). */
+/* The card's function 0, when every function of the card is identified
+ * and in the group of the line's function (so a selector naming the whole
+ * card reaches no other group); else NULL. */
 static const struct pci_dev *whole_card(const struct list *l, const struct lcard *c)
 {
 	const struct pci_dev *f0 = NULL;
@@ -366,7 +366,7 @@ static bool serial_names_one(const struct list *l, const struct pci_dev *d)
  * instead. */
 static void card_line(const struct list *l, struct lcard *c)
 {
-	const struct pci_dev *d = NULL, *f0;
+	const struct pci_dev *d, *f0;
 	struct selector *sel = &c->sel;
 	char desc[sizeof(c->line) - 8];
 
@@ -391,7 +391,7 @@ static void card_line(const struct list *l, struct lcard *c)
 		if (serial_names_one(l, f0)) {
 			card.kind = SEL_SERIAL;
 			card.serial = f0->dsn;
-		} else if (f0->physslot[0] && strlen(f0->physslot) < sizeof(card.name)) {
+		} else if (slot_name_ok(f0->physslot)) { /* "CPU SLOT6" cannot be written in a rule */
 			card.kind = SEL_PHYSLOT;
 			memcpy(card.name, f0->physslot, strlen(f0->physslot) + 1);
 		} else if (strchr(f0->path, '/') && dot && (size_t)(dot - f0->path) < sizeof(card.name)) {

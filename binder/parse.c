@@ -208,7 +208,7 @@ static int parse_serial(const char *s, uint64_t *ret)
 	return 0;
 }
 
-static bool slot_name_ok(const char *s)
+bool slot_name_ok(const char *s)
 {
 	size_t n = strlen(s);
 	if (n == 0 || n >= SEL_NAME_MAX || streq(s, ".") || streq(s, ".."))

@@ -135,5 +135,7 @@ bool config_has_sriov(const struct config *cfg);
 /* A name as the kernel gives devices and mdev types (letters, digits,
  * _ . + - :, not "." or ".."): safe in a sysfs path. */
 bool mdev_name_ok(const char *s);
+/* A slot= name the config takes: letters, digits, _ . + - (not . or ..). */
+bool slot_name_ok(const char *s);
 /* True when every rule that selects devices names an address. */
 bool config_address_only(const struct config *cfg);

@@ -244,6 +244,13 @@ slot 3 addr=01:00"
 	ljson
 	[ "$(grp 12 '.cards[0].bind')" = "bind slot=3 id=10de:2204" ]
 	[ "$(dev 0000:01:00.0 .serial)" = null ]
+	# a slot name a rule cannot hold (a blank in it): the path instead
+	tree "$gpu
+dev    01:00.0 10de:2204 sub=1458:403b class=030000 group=12 parent=00:01.0 driver=nouveau
+slot 'Slot 3' addr=01:00"
+	ljson
+	[ "$(dev 0000:01:00.0 .slot)" = "Slot 3" ]
+	[ "$(grp 12 '.cards[0].bind')" = "bind path=00:01.0/00 id=10de:2204" ]
 	# a serial number beats the slot; the HDA function shows its card's
 	tree "$gpu
 dev    01:00.0 10de:2204 sub=1458:403b class=030000 group=12 parent=00:01.0 driver=nouveau dsn=00-00-00-00-12-34-56-78
