@@ -154,8 +154,9 @@ int sr_readlink(const struct sysroot *sr, const char *path, char *buf, size_t si
 		return injected;
 #endif
 	/* The directory is resolved inside the root like every open; the
-	 * link itself is read, not followed. */
-	base = strrchr(path, '/');
+	 * link itself is read, not followed. On the live root there is no
+	 * outside to escape to: one readlinkat, as sr_open's plain openat. */
+	base = sr->is_root ? NULL : strrchr(path, '/');
 	if (base) {
 		char dir[512];
 		if ((size_t)(base - path) >= sizeof(dir))
