@@ -51,7 +51,7 @@ boot-lint:
 		tests/boot/guest/initramfs-tools/hooks/* tests/boot/guest/initramfs-tools/scripts/*/* \
 		tests/boot/guest/dracut/99vfiotest/native-first.sh tests/boot/guest/dracut/99vfiotest/vfiotest-*.sh
 	shellcheck -x dracut/90vfio-early/module-setup.sh tests/boot/guest/dracut/99vfiotest/module-setup.sh \
-		tests/boot/lib.sh tests/boot/run.sh tests/boot/demo.sh tests/boot/scenarios/*.sh
+		tests/boot/lib.sh tests/boot/run.sh tests/boot/demo.sh tests/boot/scenarios/*.sh tests/boot/scenarios/renumber.bash
 	shellcheck -s sh tests/distro/root.sh
 
 # A fresh Debian 12 machine: install what the build and QEMU need first.

@@ -3,6 +3,7 @@
  * implementation independent of ours. */
 #include "plan_mdev.h"
 #include "t.h"
+#include "t_config.h"
 
 #include <stdlib.h>
 
@@ -75,85 +76,67 @@ static void uuids(void)
 	CHECK_STR(s, "4c93cdf2-4ddb-54a8-93fb-b7eeec544e9e");
 }
 
-static struct config cfg;
-
-static size_t parse(const char *text)
-{
-	config_free(&cfg);
-	config_init(&cfg, "test.conf");
-	return config_parse(&cfg, text, strlen(text));
-}
-
-static void expect_error(const char *text, const char *needle)
-{
-	t_name = text;
-	CHECK(parse(text) >= 1);
-	CHECK(cfg.errors.n >= 1);
-	if (cfg.errors.n)
-		CHECK_CONTAINS(cfg.errors.v[cfg.errors.n - 1], needle);
-}
-
 #define U1 "3b2f2f3e-8f0c-4c1e-9a53-7a1c1b5e2d10"
 #define U2 "0b0c0d0e-0000-4000-8000-000000000001"
 
 static void grammar(void)
 {
 	t_name = "mdev parent=NAME type=T";
-	CHECK(parse("mdev parent=mtty type=mtty-2\n") == 0);
-	CHECK(cfg.nmdev == 1 && cfg.n == 0);
-	CHECK(cfg.mdev[0].by_name && cfg.mdev[0].count == 1 && cfg.mdev[0].nuuids == 0 && cfg.mdev[0].line == 1);
-	CHECK_STR(cfg.mdev[0].parent, "mtty");
-	CHECK_STR(cfg.mdev[0].type, "mtty-2");
+	CHECK(t_parse("mdev parent=mtty type=mtty-2\n") == 0);
+	CHECK(t_cfg.nmdev == 1 && t_cfg.n == 0);
+	CHECK(t_cfg.mdev[0].by_name && t_cfg.mdev[0].count == 1 && t_cfg.mdev[0].nuuids == 0 && t_cfg.mdev[0].line == 1);
+	CHECK_STR(t_cfg.mdev[0].parent, "mtty");
+	CHECK_STR(t_cfg.mdev[0].type, "mtty-2");
 
 	t_name = "mdev ADDR type count uuid";
-	CHECK(parse("# c\nmdev 00:02.0 type=i915-GVTg_V5_4 count=3 uuid=" U1 "\n") == 0);
-	CHECK(cfg.nmdev == 1 && !cfg.mdev[0].by_name && cfg.mdev[0].sel.kind == SEL_ADDR && cfg.mdev[0].count == 3 && cfg.mdev[0].nuuids == 1);
-	CHECK(cfg.mdev[0].line == 2 && cfg.n == 0);
+	CHECK(t_parse("# c\nmdev 00:02.0 type=i915-GVTg_V5_4 count=3 uuid=" U1 "\n") == 0);
+	CHECK(t_cfg.nmdev == 1 && !t_cfg.mdev[0].by_name && t_cfg.mdev[0].sel.kind == SEL_ADDR && t_cfg.mdev[0].count == 3 && t_cfg.mdev[0].nuuids == 1);
+	CHECK(t_cfg.mdev[0].line == 2 && t_cfg.n == 0);
 
 	t_name = "mdev slot= id= with two UUIDs: count follows";
-	CHECK(parse("mdev slot=8 id=10de:1eb8 type=nvidia-63 uuid=" U1 "," U2) == 0);
-	CHECK(cfg.nmdev == 1 && cfg.mdev[0].sel.kind == SEL_PHYSLOT && cfg.mdev[0].sel.has_id && cfg.mdev[0].count == 2 && cfg.mdev[0].nuuids == 2);
-	CHECK(cfg.mdev[0].uuids[1].b[15] == 1);
+	CHECK(t_parse("mdev slot=8 id=10de:1eb8 type=nvidia-63 uuid=" U1 "," U2) == 0);
+	CHECK(t_cfg.nmdev == 1 && t_cfg.mdev[0].sel.kind == SEL_PHYSLOT && t_cfg.mdev[0].sel.has_id && t_cfg.mdev[0].count == 2 && t_cfg.mdev[0].nuuids == 2);
+	CHECK(t_cfg.mdev[0].uuids[1].b[15] == 1);
 
 	t_name = "mdev rules next to bind rules";
-	CHECK(parse("bind 01:00.0\nmdev id=8086:3e92 type=i915-GVTg_V5_8\nmdev path=00:01.1/00 type=nvidia-63\n") == 0);
-	CHECK(cfg.n == 1 && cfg.nmdev == 2 && cfg.mdev[0].sel.kind == SEL_ID && cfg.mdev[1].sel.kind == SEL_PATH);
+	CHECK(t_parse("bind 01:00.0\nmdev id=8086:3e92 type=i915-GVTg_V5_8\nmdev path=00:01.1/00 type=nvidia-63\n") == 0);
+	CHECK(t_cfg.n == 1 && t_cfg.nmdev == 2 && t_cfg.mdev[0].sel.kind == SEL_ID && t_cfg.mdev[1].sel.kind == SEL_PATH);
 
-	expect_error("mdev\n", "mdev needs a parent first");
-	expect_error("mdev type=mtty-2\n", "mdev needs a parent first");
-	expect_error("mdev parent=../x type=t\n", "expected parent=NAME");
-	expect_error("mdev parent= type=t\n", "expected parent=NAME");
-	expect_error("mdev parent=mtty\n", "mdev needs type=TYPE");
-	expect_error("mdev parent=mtty type=a/b\n", "expected type=TYPE");
-	expect_error("mdev parent=mtty type=..\n", "expected type=TYPE");
-	expect_error("mdev parent=mtty type=a type=b\n", "type= given twice");
-	expect_error("mdev parent=mtty type=a count=0\n", "expected count=N, from 1 to 64");
-	expect_error("mdev parent=mtty type=a count=65\n", "expected count=N, from 1 to 64");
-	expect_error("mdev parent=mtty type=a count=x\n", "expected count=N");
-	expect_error("mdev parent=mtty type=a count=1 count=2\n", "count= given twice");
-	expect_error("mdev parent=mtty type=a uuid=xyz\n", "expected UUIDs such as");
-	expect_error("mdev parent=mtty type=a uuid=" U1 ",\n", "expected UUIDs such as");
-	expect_error("mdev parent=mtty type=a uuid=\n", "expected UUIDs such as");
-	expect_error("mdev parent=mtty type=a uuid=" U1 "," U1 "\n", "UUID given twice");
-	expect_error("mdev parent=mtty type=a uuid=" U1 "\nmdev parent=mtty type=b uuid=" U1 "\n", "also on line 1");
-	expect_error("mdev parent=mtty type=a uuid=" U1 " uuid=" U2 "\n", "uuid= given twice");
-	expect_error("mdev parent=mtty type=a count=1 uuid=" U1 "," U2 "\n", "uuid= lists 2 UUIDs for count=1");
-	expect_error("mdev parent=mtty type=a frob=1\n", "unknown mdev option");
-	expect_error("mdev 00:02.0 parent=mtty type=a\n", "parent= names the parent alone");
-	expect_error("mdev 00:02.0 01:00.0 type=a\n", "a rule takes one address");
-	expect_error("mdev 00:02.0 type=a host\n", "unknown mdev option");
-	expect_error("mdev zz:zz type=a\n", "not a PCI address");
+	t_expect_error("mdev\n", "mdev needs a parent first");
+	t_expect_error("mdev type=mtty-2\n", "mdev needs a parent first");
+	t_expect_error("mdev parent=../x type=t\n", "expected parent=NAME");
+	t_expect_error("mdev parent= type=t\n", "expected parent=NAME");
+	t_expect_error("mdev parent=mtty\n", "mdev needs type=TYPE");
+	t_expect_error("mdev parent=mtty type=a/b\n", "expected type=TYPE");
+	t_expect_error("mdev parent=mtty type=..\n", "expected type=TYPE");
+	t_expect_error("mdev parent=mtty type=a type=b\n", "type= given twice");
+	t_expect_error("mdev parent=mtty type=a count=0\n", "expected count=N, from 1 to 64");
+	t_expect_error("mdev parent=mtty type=a count=65\n", "expected count=N, from 1 to 64");
+	t_expect_error("mdev parent=mtty type=a count=x\n", "expected count=N");
+	t_expect_error("mdev parent=mtty type=a count=1 count=2\n", "count= given twice");
+	t_expect_error("mdev parent=mtty type=a uuid=xyz\n", "expected UUIDs such as");
+	t_expect_error("mdev parent=mtty type=a uuid=" U1 ",\n", "expected UUIDs such as");
+	t_expect_error("mdev parent=mtty type=a uuid=\n", "expected UUIDs such as");
+	t_expect_error("mdev parent=mtty type=a uuid=" U1 "," U1 "\n", "UUID given twice");
+	t_expect_error("mdev parent=mtty type=a uuid=" U1 "\nmdev parent=mtty type=b uuid=" U1 "\n", "also on line 1");
+	t_expect_error("mdev parent=mtty type=a uuid=" U1 " uuid=" U2 "\n", "uuid= given twice");
+	t_expect_error("mdev parent=mtty type=a count=1 uuid=" U1 "," U2 "\n", "uuid= lists 2 UUIDs for count=1");
+	t_expect_error("mdev parent=mtty type=a frob=1\n", "unknown mdev option");
+	t_expect_error("mdev 00:02.0 parent=mtty type=a\n", "parent= names the parent alone");
+	t_expect_error("mdev 00:02.0 01:00.0 type=a\n", "a rule takes one address");
+	t_expect_error("mdev 00:02.0 type=a host\n", "unknown mdev option");
+	t_expect_error("mdev zz:zz type=a\n", "not a PCI address");
 	t_name = "a rule with an error is not kept";
-	CHECK(parse("mdev parent=mtty type=a uuid=" U1 "," U1 "\n") == 1 && cfg.nmdev == 0);
+	CHECK(t_parse("mdev parent=mtty type=a uuid=" U1 "," U1 "\n") == 1 && t_cfg.nmdev == 0);
 	t_name = "64 UUIDs at most";
 	struct strbuf sb = { 0 };
 	sb_puts(&sb, "mdev parent=mtty type=a uuid=");
 	for (int i = 0; i < 65; i++)
 		sb_printf(&sb, "%s00000000-0000-4000-8000-%012d", i ? "," : "", i);
-	CHECK(parse(sb.s) == 1);
-	CHECK_CONTAINS(cfg.errors.v[0], "at most 64 UUIDs");
+	CHECK(t_parse(sb.s) == 1);
+	CHECK_CONTAINS(t_cfg.errors.v[0], "at most 64 UUIDs");
 	sb_free(&sb);
-	config_free(&cfg);
+	t_config_free();
 }
 
 /* A host: 00:02.0 an Intel iGPU, 01:00.0/.1 a card in slot 8 (GPU + HDA),
@@ -174,7 +157,7 @@ static void host_init(struct host *h, const char *conf)
 	struct pci_dev *d;
 
 	memset(h, 0, sizeof(*h));
-	CHECK(parse(conf) == 0);
+	CHECK(t_parse(conf) == 0);
 	h->f.gvt = -1;
 	h->f.bus = true;
 	sl_addf(&h->f.registered, "mtty");
@@ -218,7 +201,7 @@ static void host_plan(struct host *h, const char *only)
 {
 	mdev_plan_free(&h->p);
 	findings_free(&h->out);
-	plan_mdev(&cfg, &h->f, &h->p, &h->out);
+	plan_mdev(&t_cfg, &h->f, &h->p, &h->out);
 	if (only)
 		mdev_plan_only(&h->p, &h->f, only);
 }
@@ -265,21 +248,21 @@ static void plan_mtty(void)
 	CHECK_STR(h.p.v[3].type, "mtty-1");
 
 	t_name = "mtty: more than available_instances";
-	CHECK(parse("mdev parent=mtty type=mtty-2 count=3\n") == 0);
+	CHECK(t_parse("mdev parent=mtty type=mtty-2 count=3\n") == 0);
 	host_plan(&h, NULL);
 	CHECK(finding(&h.out, "mdev-no-room") != NULL);
 	if (finding(&h.out, "mdev-no-room"))
 		CHECK_CONTAINS(finding(&h.out, "mdev-no-room")->message, "3 instance(s) of mtty-2 to create on mtty, available_instances is 2");
 
 	t_name = "mtty: the UUID exists with another type";
-	CHECK(parse("mdev parent=mtty type=mtty-2 uuid=42937349-ee67-5967-b8b1-98a80bfc1876\n") == 0);
+	CHECK(t_parse("mdev parent=mtty type=mtty-2 uuid=42937349-ee67-5967-b8b1-98a80bfc1876\n") == 0);
 	host_plan(&h, NULL);
 	CHECK(h.p.n == 1 && h.p.v[0].act == MA_CONFLICT);
 	CHECK_CONTAINS(h.p.v[0].reason, "exists on mtty as mtty-1; left alone");
 	CHECK(finding(&h.out, "mdev-uuid-conflict") && finding(&h.out, "mdev-uuid-conflict")->sev == SEV_ERROR);
 
 	t_name = "mtty: two rules for one parent and type plan the same UUIDs";
-	CHECK(parse("mdev parent=mtty type=mtty-1\nmdev parent=mtty type=mtty-1 count=2\n") == 0);
+	CHECK(t_parse("mdev parent=mtty type=mtty-1\nmdev parent=mtty type=mtty-1 count=2\n") == 0);
 	host_plan(&h, NULL);
 	CHECK(h.p.n == 3 && h.p.v[0].act == MA_CREATE && h.p.v[1].act == MA_DUPLICATE && h.p.v[2].act == MA_DUPLICATE);
 	CHECK_CONTAINS(h.p.v[1].reason, "test.conf:1 asks for mtty-1 on mtty already");
@@ -287,7 +270,7 @@ static void plan_mtty(void)
 	CHECK(finding(&h.out, "mdev-duplicate") != NULL && h.out.n == 1); /* once, for the rule */
 
 	t_name = "mtty: a type it does not offer";
-	CHECK(parse("mdev parent=mtty type=mtty-3 count=2\n") == 0);
+	CHECK(t_parse("mdev parent=mtty type=mtty-3 count=2\n") == 0);
 	host_plan(&h, NULL);
 	CHECK(h.p.n == 2 && h.p.v[0].act == MA_NO_TYPE && h.p.v[1].act == MA_NO_TYPE);
 	CHECK(finding(&h.out, "mdev-type-missing") != NULL);
@@ -295,7 +278,7 @@ static void plan_mtty(void)
 		CHECK_CONTAINS(finding(&h.out, "mdev-type-missing")->message, "it offers: mtty-1 (Single port serial), mtty-2 (Dual port serial)");
 
 	t_name = "a parent name nobody registered";
-	CHECK(parse("mdev parent=mbochs type=mbochs-1\n") == 0);
+	CHECK(t_parse("mdev parent=mbochs type=mbochs-1\n") == 0);
 	struct mdev_parent_info *p = &h.f.p[2]; /* reuse 01:00.1's slot as a by-name parent */
 	p->is_pci = false;
 	strcpy(p->name, "mbochs");
@@ -307,12 +290,12 @@ static void plan_mtty(void)
 	if (finding(&h.out, "mdev-no-parent"))
 		CHECK_CONTAINS(finding(&h.out, "mdev-no-parent")->message, "registered: mtty");
 	t_name = "the derived UUIDs of a by-name parent do not depend on it being there";
-	CHECK(parse("mdev parent=mtty type=mtty-2\n") == 0);
+	CHECK(t_parse("mdev parent=mtty type=mtty-2\n") == 0);
 	host_plan(&h, NULL);
 	CHECK_STR(h.p.v[0].uuid_s, "4c93cdf2-4ddb-54a8-93fb-b7eeec544e9e");
 
 	t_name = "mdev-apply --parent: only that parent's instances are kept";
-	CHECK(parse("mdev parent=mtty type=mtty-2\nmdev 00:02.0 type=i915-GVTg_V5_4\n") == 0);
+	CHECK(t_parse("mdev parent=mtty type=mtty-2\nmdev 00:02.0 type=i915-GVTg_V5_4\n") == 0);
 	host_plan(&h, "mtty");
 	CHECK(h.p.n == 1 && h.p.v[0].parent == 3 && h.p.ntg == 1 && h.p.tg[0].parent == 3);
 	host_plan(&h, "0000:00:02.0");
@@ -328,7 +311,7 @@ static void plan_mtty(void)
 		h.f.p[i].types = mtty_types;
 		h.f.p[i].ntypes = 2;
 	}
-	CHECK(parse("mdev 01:00 type=mtty-2 uuid=" U1 "\n") == 0);
+	CHECK(t_parse("mdev 01:00 type=mtty-2 uuid=" U1 "\n") == 0);
 	host_plan(&h, NULL);
 	CHECK(h.p.n == 2 && h.p.v[0].parent == 1 && h.p.v[0].act == MA_CREATE && h.p.v[1].parent == 2 && h.p.v[1].act == MA_DUPLICATE);
 	host_plan(&h, "0000:01:00.1");
@@ -336,7 +319,7 @@ static void plan_mtty(void)
 
 	t_name = "one parent found by two rules another way each, one type: the second rule is a duplicate";
 	h.f.p[2].registered = false; /* slot=8 locates the registered 01:00.0 only */
-	CHECK(parse("mdev 01:00.0 type=mtty-1\nmdev slot=8 type=mtty-1\nmdev path=00:01.1/00.0 type=mtty-2\n") == 0);
+	CHECK(t_parse("mdev 01:00.0 type=mtty-1\nmdev slot=8 type=mtty-1\nmdev path=00:01.1/00.0 type=mtty-2\n") == 0);
 	host_plan(&h, NULL);
 	CHECK(h.p.n == 3 && h.p.v[0].act == MA_CREATE && h.p.v[1].act == MA_DUPLICATE && h.p.v[2].act == MA_CREATE);
 	CHECK(h.p.v[0].parent == 1 && h.p.v[1].parent == 1 && h.p.v[2].parent == 1);
@@ -391,14 +374,14 @@ static void plan_pci(void)
 	h.f.p[0].to_vfio = false;
 
 	t_name = "a selector that matches nothing";
-	CHECK(parse("mdev 05:00.0 type=x\n") == 0);
+	CHECK(t_parse("mdev 05:00.0 type=x\n") == 0);
 	host_plan(&h, NULL);
 	CHECK(h.p.n == 0 && h.p.ntg == 0 && finding(&h.out, "mdev-no-parent"));
 	if (finding(&h.out, "mdev-no-parent"))
 		CHECK_STR(finding(&h.out, "mdev-no-parent")->message, "test.conf:1: no device matches '0000:05:00.0'");
 
 	t_name = "a whole card: function 0 while none registered";
-	CHECK(parse("mdev slot=8 type=nvidia-63\n") == 0);
+	CHECK(t_parse("mdev slot=8 type=nvidia-63\n") == 0);
 	host_plan(&h, NULL);
 	CHECK(h.p.n == 1 && h.p.v[0].parent == 1);
 	CHECK_STR(h.p.v[0].uuid_s, "b724607b-8b08-518b-9202-d2379eb75760");
@@ -408,7 +391,7 @@ static void plan_pci(void)
 	CHECK(h.p.n == 1 && h.p.v[0].parent == 2 && h.p.v[0].act == MA_NO_TYPE);
 	h.f.p[2].registered = false;
 	t_name = "id= names every match";
-	CHECK(parse("mdev id=10de:1eb8 type=nvidia-63\n") == 0);
+	CHECK(t_parse("mdev id=10de:1eb8 type=nvidia-63\n") == 0);
 	host_plan(&h, NULL);
 	CHECK(h.p.n == 1 && h.p.v[0].parent == 1);
 
@@ -425,8 +408,8 @@ static void plan_pci(void)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
 		t_name = v[i].conf;
-		CHECK(parse(v[i].conf) == 0);
-		mdev_uuid_name(&cfg.mdev[0], &h.f.p[1], &h.f.t.v[1], 0, name, sizeof(name));
+		CHECK(t_parse(v[i].conf) == 0);
+		mdev_uuid_name(&t_cfg.mdev[0], &h.f.p[1], &h.f.t.v[1], 0, name, sizeof(name));
 		CHECK_STR(name, v[i].name);
 		host_plan(&h, NULL);
 		CHECK(h.p.n == 1);
@@ -435,11 +418,11 @@ static void plan_pci(void)
 	}
 	t_name = "uuid= on a rule that selects two parents";
 	h.f.t.v[2].device = 0x1eb8; /* the second function now matches id= too */
-	CHECK(parse("mdev id=10de:1eb8 type=nvidia-63 uuid=" U1 "\n") == 0);
+	CHECK(t_parse("mdev id=10de:1eb8 type=nvidia-63 uuid=" U1 "\n") == 0);
 	host_plan(&h, NULL);
 	CHECK(h.p.n == 2 && h.p.v[1].act == MA_DUPLICATE && finding(&h.out, "mdev-duplicate"));
 	host_free(&h);
-	config_free(&cfg);
+	t_config_free();
 }
 
 void test_mdev(void)

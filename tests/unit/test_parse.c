@@ -1,26 +1,8 @@
 #include "cmdline.h"
 #include "t.h"
+#include "t_config.h"
 
 #include <errno.h>
-
-static struct config cfg;
-
-static size_t parse(const char *text)
-{
-	config_free(&cfg);
-	config_init(&cfg, "test.conf");
-	return config_parse(&cfg, text, strlen(text));
-}
-
-static void expect_error(const char *text, const char *needle)
-{
-	t_name = text;
-	CHECK(parse(text) == 1);
-	CHECK(cfg.errors.n == 1);
-	if (cfg.errors.n)
-		CHECK_CONTAINS(cfg.errors.v[0], needle);
-	CHECK(cfg.n == 0);
-}
 
 static void addresses(void)
 {
@@ -72,69 +54,69 @@ static void addresses(void)
 static void keywords(void)
 {
 	t_name = "bind forms";
-	CHECK(parse("# comment\n\n  bind 0000:01:00.0   # trailing\nbind 02:00.0 id=10de:2204\nbind 03:00\n"
-		    "bind id=10de:2204 subsystem=1458:403b strict allow-boot-vga\nbind id=8086:10fb\n") == 0);
-	CHECK(cfg.n == 5);
-	CHECK(cfg.rules[0].kind == RULE_BIND && cfg.rules[0].sel.kind == SEL_ADDR && cfg.rules[0].line == 3);
-	CHECK(cfg.rules[1].sel.has_id && cfg.rules[1].sel.vendor == 0x10de && cfg.rules[1].sel.device == 0x2204);
-	CHECK(cfg.rules[2].sel.kind == SEL_SLOT && cfg.rules[2].sel.addr.bus == 3);
-	CHECK(cfg.rules[3].sel.kind == SEL_ID && cfg.rules[3].sel.has_sub && cfg.rules[3].sel.sub_vendor == 0x1458);
-	CHECK(cfg.rules[3].strict && cfg.rules[3].allow_boot_vga);
-	CHECK(!cfg.rules[4].strict && !cfg.rules[4].sel.has_sub);
+	CHECK(t_parse("# comment\n\n  bind 0000:01:00.0   # trailing\nbind 02:00.0 id=10de:2204\nbind 03:00\n"
+		      "bind id=10de:2204 subsystem=1458:403b strict allow-boot-vga\nbind id=8086:10fb\n") == 0);
+	CHECK(t_cfg.n == 5);
+	CHECK(t_cfg.rules[0].kind == RULE_BIND && t_cfg.rules[0].sel.kind == SEL_ADDR && t_cfg.rules[0].line == 3);
+	CHECK(t_cfg.rules[1].sel.has_id && t_cfg.rules[1].sel.vendor == 0x10de && t_cfg.rules[1].sel.device == 0x2204);
+	CHECK(t_cfg.rules[2].sel.kind == SEL_SLOT && t_cfg.rules[2].sel.addr.bus == 3);
+	CHECK(t_cfg.rules[3].sel.kind == SEL_ID && t_cfg.rules[3].sel.has_sub && t_cfg.rules[3].sel.sub_vendor == 0x1458);
+	CHECK(t_cfg.rules[3].strict && t_cfg.rules[3].allow_boot_vga);
+	CHECK(!t_cfg.rules[4].strict && !t_cfg.rules[4].sel.has_sub);
 
 	t_name = "protect";
-	CHECK(parse("protect 00:1f.2\nprotect id=8086:1533\n") == 0);
-	CHECK(cfg.n == 2 && cfg.rules[0].kind == RULE_PROTECT && cfg.rules[1].sel.kind == SEL_ID);
+	CHECK(t_parse("protect 00:1f.2\nprotect id=8086:1533\n") == 0);
+	CHECK(t_cfg.n == 2 && t_cfg.rules[0].kind == RULE_PROTECT && t_cfg.rules[1].sel.kind == SEL_ID);
 
 	t_name = "sriov";
-	CHECK(parse("sriov 0000:02:00.0 vfs=4\nsriov id=8086:1521 vfs=2 host\nsriov 03:00.0 vfs=8 vfio=0-1,5\n") == 0);
-	CHECK(cfg.n == 3 && cfg.rules[0].numvfs == 4 && rule_vf_to_vfio(&cfg.rules[0], 3));
-	CHECK(cfg.rules[1].vfs_to_host && !rule_vf_to_vfio(&cfg.rules[1], 0));
-	CHECK(rule_vf_to_vfio(&cfg.rules[2], 1) && !rule_vf_to_vfio(&cfg.rules[2], 2) && rule_vf_to_vfio(&cfg.rules[2], 5));
+	CHECK(t_parse("sriov 0000:02:00.0 vfs=4\nsriov id=8086:1521 vfs=2 host\nsriov 03:00.0 vfs=8 vfio=0-1,5\n") == 0);
+	CHECK(t_cfg.n == 3 && t_cfg.rules[0].numvfs == 4 && rule_vf_to_vfio(&t_cfg.rules[0], 3));
+	CHECK(t_cfg.rules[1].vfs_to_host && !rule_vf_to_vfio(&t_cfg.rules[1], 0));
+	CHECK(rule_vf_to_vfio(&t_cfg.rules[2], 1) && !rule_vf_to_vfio(&t_cfg.rules[2], 2) && rule_vf_to_vfio(&t_cfg.rules[2], 5));
 
 	t_name = "option";
-	CHECK(parse("option strict-groups bind-timeout=250\noption vf-timeout=5000\n") == 0);
-	CHECK(cfg.strict_groups && cfg.bind_timeout_ms == 250 && cfg.vf_timeout_ms == 5000);
-	CHECK(parse("bind 01:00.0\r\n") == 0 && cfg.n == 1); /* CRLF files */
-	CHECK(parse("bind 01:00.0") == 0 && cfg.n == 1); /* no final newline */
+	CHECK(t_parse("option strict-groups bind-timeout=250\noption vf-timeout=5000\n") == 0);
+	CHECK(t_cfg.strict_groups && t_cfg.bind_timeout_ms == 250 && t_cfg.vf_timeout_ms == 5000);
+	CHECK(t_parse("bind 01:00.0\r\n") == 0 && t_cfg.n == 1); /* CRLF files */
+	CHECK(t_parse("bind 01:00.0") == 0 && t_cfg.n == 1); /* no final newline */
 }
 
 static void errors(void)
 {
-	expect_error("bnid 01:00.0\n", "test.conf:1: 'bnid': unknown keyword; expected bind, protect, sriov, mdev or option");
-	expect_error("\n\nbind 1:00.0\n", "test.conf:3: '1:00.0': not a PCI address");
-	expect_error("bind ../../etc\n", "'../../etc': not a PCI address");
-	expect_error("bind\n", "'bind' needs a device");
-	expect_error("bind 01:00.0 02:00.0\n", "a rule takes one address");
-	expect_error("bind id=10de\n", "expected id=VVVV:DDDD");
-	expect_error("bind id=10de:2204 id=10de:2205\n", "id= given twice");
-	expect_error("bind subsystem=1458:403b\n", "subsystem= narrows id=");
-	expect_error("bind 01:00.0 subsystem=1458\n", "expected subsystem=VVVV:DDDD");
-	expect_error("bind 01:00.0 subsystem=1458:403b subsystem=1:2\n", "subsystem= given twice");
-	expect_error("bind 01:00.0 stritc\n", "'stritc': unknown bind option; accepted:");
-	expect_error("protect 01:00.0 strict\n", "protect takes only a device");
-	expect_error("protect\n", "'protect' needs a device");
-	expect_error("sriov 02:00.0\n", "sriov needs vfs=N");
-	expect_error("sriov 02:00.0 vfs=0\n", "sriov needs vfs=N with N >= 1");
-	expect_error("sriov 02:00.0 vfs=x\n", "expected vfs=N");
-	expect_error("sriov 02:00.0 vfs=99999\n", "expected vfs=N");
-	expect_error("sriov 02:00 vfs=2\n", "not a slot");
-	expect_error("sriov 02:00.0 vfs=2 host vfio=0\n", "contradict");
-	expect_error("sriov 02:00.0 vfs=2 vfio=0-3\n", "VF 3 does not exist with vfs=2");
-	expect_error("sriov 02:00.0 vfs=2 vfio=1-0\n", "runs backwards");
-	expect_error("sriov 02:00.0 vfs=2 vfio=a\n", "expected VF indexes");
-	expect_error("sriov 02:00.0 vfs=2 bogus\n", "unknown sriov option");
-	expect_error("option\n", "'option' needs a name");
-	expect_error("option frobnicate\n", "'frobnicate': unknown option");
-	expect_error("option bind-timeout=-1\n", "expected milliseconds");
-	expect_error("option bind-timeout=99999999999\n", "expected milliseconds");
-	expect_error("bind 01:00.0 a b c d e f g h i j k l m n o p q\n", "too many words");
+	t_expect_line_error("bnid 01:00.0\n", "test.conf:1: 'bnid': unknown keyword; expected bind, protect, sriov, mdev or option");
+	t_expect_line_error("\n\nbind 1:00.0\n", "test.conf:3: '1:00.0': not a PCI address");
+	t_expect_line_error("bind ../../etc\n", "'../../etc': not a PCI address");
+	t_expect_line_error("bind\n", "'bind' needs a device");
+	t_expect_line_error("bind 01:00.0 02:00.0\n", "a rule takes one address");
+	t_expect_line_error("bind id=10de\n", "expected id=VVVV:DDDD");
+	t_expect_line_error("bind id=10de:2204 id=10de:2205\n", "id= given twice");
+	t_expect_line_error("bind subsystem=1458:403b\n", "subsystem= narrows id=");
+	t_expect_line_error("bind 01:00.0 subsystem=1458\n", "expected subsystem=VVVV:DDDD");
+	t_expect_line_error("bind 01:00.0 subsystem=1458:403b subsystem=1:2\n", "subsystem= given twice");
+	t_expect_line_error("bind 01:00.0 stritc\n", "'stritc': unknown bind option; accepted:");
+	t_expect_line_error("protect 01:00.0 strict\n", "protect takes only a device");
+	t_expect_line_error("protect\n", "'protect' needs a device");
+	t_expect_line_error("sriov 02:00.0\n", "sriov needs vfs=N");
+	t_expect_line_error("sriov 02:00.0 vfs=0\n", "sriov needs vfs=N with N >= 1");
+	t_expect_line_error("sriov 02:00.0 vfs=x\n", "expected vfs=N");
+	t_expect_line_error("sriov 02:00.0 vfs=99999\n", "expected vfs=N");
+	t_expect_line_error("sriov 02:00 vfs=2\n", "not a slot");
+	t_expect_line_error("sriov 02:00.0 vfs=2 host vfio=0\n", "contradict");
+	t_expect_line_error("sriov 02:00.0 vfs=2 vfio=0-3\n", "VF 3 does not exist with vfs=2");
+	t_expect_line_error("sriov 02:00.0 vfs=2 vfio=1-0\n", "runs backwards");
+	t_expect_line_error("sriov 02:00.0 vfs=2 vfio=a\n", "expected VF indexes");
+	t_expect_line_error("sriov 02:00.0 vfs=2 bogus\n", "unknown sriov option");
+	t_expect_line_error("option\n", "'option' needs a name");
+	t_expect_line_error("option frobnicate\n", "'frobnicate': unknown option");
+	t_expect_line_error("option bind-timeout=-1\n", "expected milliseconds");
+	t_expect_line_error("option bind-timeout=99999999999\n", "expected milliseconds");
+	t_expect_line_error("bind 01:00.0 a b c d e f g h i j k l m n o p q\n", "too many words");
 
 	t_name = "NUL byte";
-	config_free(&cfg);
-	config_init(&cfg, "test.conf");
-	CHECK(config_parse(&cfg, "bind 01:00.0\0x\n", 15) == 1);
-	CHECK_CONTAINS(cfg.errors.v[0], "test.conf:1: contains a NUL byte");
+	t_config_free();
+	config_init(&t_cfg, "test.conf");
+	CHECK(config_parse(&t_cfg, "bind 01:00.0\0x\n", 15) == 1);
+	CHECK_CONTAINS(t_cfg.errors.v[0], "test.conf:1: contains a NUL byte");
 
 	t_name = "long line";
 	{
@@ -142,16 +124,16 @@ static void errors(void)
 		memset(big, ' ', sizeof(big) - 2);
 		memcpy(big, "bind", 4);
 		big[sizeof(big) - 2] = '\n';
-		CHECK(parse(big) == 1);
-		CHECK_CONTAINS(cfg.errors.v[0], "at most 4096 are accepted");
+		CHECK(t_parse(big) == 1);
+		CHECK_CONTAINS(t_cfg.errors.v[0], "at most 4096 are accepted");
 	}
 	t_name = "all errors collected, good lines kept";
-	CHECK(parse("bind 01:00.0\nbogus\nbind 02:00.0\nbind zz\n") == 2);
-	CHECK(cfg.n == 2);
-	CHECK_CONTAINS(cfg.errors.v[1], "test.conf:4:");
+	CHECK(t_parse("bind 01:00.0\nbogus\nbind 02:00.0\nbind zz\n") == 2);
+	CHECK(t_cfg.n == 2);
+	CHECK_CONTAINS(t_cfg.errors.v[1], "test.conf:4:");
 	t_name = "non-printable token shown safely";
-	CHECK(parse("bind \x1b[31m\n") == 1);
-	CHECK(cfg.errors.n && !strchr(cfg.errors.v[0], '\x1b'));
+	CHECK(t_parse("bind \x1b[31m\n") == 1);
+	CHECK(t_cfg.errors.n && !strchr(t_cfg.errors.v[0], '\x1b'));
 }
 
 static void paths(void)
@@ -191,17 +173,17 @@ static void paths(void)
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		CHECK(pci_path_canon(bad[i], buf, sizeof(buf)) == -EINVAL);
 	t_name = "slot=, path=, serial= rules";
-	CHECK(parse("bind slot=Slot_1.2 id=10de:2204\nbind path=00:01.1/00 strict\nsriov serial=00-11-22-ff-ff-33-44-55 vfs=2\n") == 0);
-	CHECK(cfg.n == 3);
-	if (cfg.n == 3) {
-		CHECK(cfg.rules[0].sel.kind == SEL_PHYSLOT && streq(cfg.rules[0].sel.name, "Slot_1.2") && cfg.rules[0].sel.has_id);
-		CHECK(cfg.rules[1].sel.kind == SEL_PATH && streq(cfg.rules[1].sel.name, "00:01.1/00") && cfg.rules[1].strict);
-		CHECK(cfg.rules[2].sel.kind == SEL_SERIAL && cfg.rules[2].sel.serial == 0x001122ffff334455ull && cfg.rules[2].numvfs == 2);
-		CHECK(!selector_is_address(&cfg.rules[0].sel) && !config_address_only(&cfg));
+	CHECK(t_parse("bind slot=Slot_1.2 id=10de:2204\nbind path=00:01.1/00 strict\nsriov serial=00-11-22-ff-ff-33-44-55 vfs=2\n") == 0);
+	CHECK(t_cfg.n == 3);
+	if (t_cfg.n == 3) {
+		CHECK(t_cfg.rules[0].sel.kind == SEL_PHYSLOT && streq(t_cfg.rules[0].sel.name, "Slot_1.2") && t_cfg.rules[0].sel.has_id);
+		CHECK(t_cfg.rules[1].sel.kind == SEL_PATH && streq(t_cfg.rules[1].sel.name, "00:01.1/00") && t_cfg.rules[1].strict);
+		CHECK(t_cfg.rules[2].sel.kind == SEL_SERIAL && t_cfg.rules[2].sel.serial == 0x001122ffff334455ull && t_cfg.rules[2].numvfs == 2);
+		CHECK(!selector_is_address(&t_cfg.rules[0].sel) && !config_address_only(&t_cfg));
 	}
-	expect_error("bind slot=a/b\n", "expected slot=NAME");
-	expect_error("bind serial=00-11-22-ff-ff-33-44\n", "expected serial=");
-	expect_error("bind serial=00-11-22-ff-ff-33-44-55-66\n", "expected serial=");
+	t_expect_line_error("bind slot=a/b\n", "expected slot=NAME");
+	t_expect_line_error("bind serial=00-11-22-ff-ff-33-44\n", "expected serial=");
+	t_expect_line_error("bind serial=00-11-22-ff-ff-33-44-55-66\n", "expected serial=");
 }
 
 /* What scan reads for path= and list shows: from a resolved sysfs link,
@@ -250,5 +232,5 @@ void test_parse(void)
 	errors();
 	paths();
 	sysfs_paths();
-	config_free(&cfg);
+	t_config_free();
 }

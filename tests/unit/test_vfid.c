@@ -6,6 +6,7 @@
 #include "plan_sriov.h"
 #include "rtnl.h"
 #include "t.h"
+#include "t_config.h"
 
 #include <errno.h>
 #include <linux/if_link.h>
@@ -29,29 +30,11 @@ _Static_assert(RTNL_HDRLEN == sizeof(struct nlmsghdr) && RTNL_IFINFOLEN == sizeo
 _Static_assert(RTNL_VF_MAC_LEN == sizeof(struct ifla_vf_mac) && RTNL_VF_VLAN_LEN == sizeof(struct ifla_vf_vlan), "vf structs");
 _Static_assert(RTNL_VF_SETTING_LEN == sizeof(struct ifla_vf_spoofchk) && RTNL_VF_SETTING_LEN == sizeof(struct ifla_vf_trust), "vf structs");
 
-static struct config cfg;
-
-static size_t parse(const char *text)
-{
-	config_free(&cfg);
-	config_init(&cfg, "t.conf");
-	return config_parse(&cfg, text, strlen(text));
-}
-
-static void expect_error(const char *text, const char *needle)
-{
-	t_name = text;
-	CHECK(parse(text) == 1);
-	CHECK(cfg.errors.n == 1);
-	if (cfg.errors.n)
-		CHECK_CONTAINS(cfg.errors.v[0], needle);
-}
-
 static const char *mac_of(unsigned rule, unsigned k)
 {
 	static char buf[MAC_STR_MAX];
 	uint64_t m;
-	if (!vfid_rule_mac(&cfg, &cfg.rules[rule].vfid, k, &m))
+	if (!vfid_rule_mac(&t_cfg, &t_cfg.rules[rule].vfid, k, &m))
 		return "none";
 	mac_fmt(m, buf);
 	return buf;
@@ -93,85 +76,85 @@ static void macs(void)
 static void expansion(void)
 {
 	t_name = "a list: VF k gets the k-th MAC; VFs past the list get none";
-	CHECK(parse("sriov 01:00.0 vfs=4 mac=02:00:00:00:00:0a,52:54:00:12:34:56\n") == 0);
-	CHECK(cfg.n == 1 && cfg.rules[0].vfid.nmacs == 2 && !cfg.rules[0].vfid.mac_seq);
+	CHECK(t_parse("sriov 01:00.0 vfs=4 mac=02:00:00:00:00:0a,52:54:00:12:34:56\n") == 0);
+	CHECK(t_cfg.n == 1 && t_cfg.rules[0].vfid.nmacs == 2 && !t_cfg.rules[0].vfid.mac_seq);
 	CHECK_STR(mac_of(0, 0), "02:00:00:00:00:0a");
 	CHECK_STR(mac_of(0, 1), "52:54:00:12:34:56");
 	CHECK_STR(mac_of(0, 2), "none");
-	CHECK(vfid_rule_wanted(&cfg.rules[0].vfid));
+	CHECK(vfid_rule_wanted(&t_cfg.rules[0].vfid));
 
 	t_name = "BASE+: base, base+1, ... carrying across bytes";
-	CHECK(parse("sriov 01:00.0 vfs=3 mac=02:00:00:00:00:fe+ vlan=0 trust=off spoofchk=on\n") == 0);
-	CHECK(cfg.rules[0].vfid.mac_seq && cfg.rules[0].vfid.nmacs == 0);
+	CHECK(t_parse("sriov 01:00.0 vfs=3 mac=02:00:00:00:00:fe+ vlan=0 trust=off spoofchk=on\n") == 0);
+	CHECK(t_cfg.rules[0].vfid.mac_seq && t_cfg.rules[0].vfid.nmacs == 0);
 	CHECK_STR(mac_of(0, 0), "02:00:00:00:00:fe");
 	CHECK_STR(mac_of(0, 1), "02:00:00:00:00:ff");
 	CHECK_STR(mac_of(0, 2), "02:00:00:00:01:00");
-	CHECK(cfg.rules[0].vfid.has_vlan && cfg.rules[0].vfid.vlan == 0);
-	CHECK(cfg.rules[0].vfid.trust == ONOFF_OFF && cfg.rules[0].vfid.spoofchk == ONOFF_ON);
+	CHECK(t_cfg.rules[0].vfid.has_vlan && t_cfg.rules[0].vfid.vlan == 0);
+	CHECK(t_cfg.rules[0].vfid.trust == ONOFF_OFF && t_cfg.rules[0].vfid.spoofchk == ONOFF_ON);
 
 	t_name = "the last MAC of the low 24 bits is fine";
-	CHECK(parse("sriov 01:00.0 vfs=2 mac=02:00:00:ff:ff:fe+\n") == 0);
+	CHECK(t_parse("sriov 01:00.0 vfs=2 mac=02:00:00:ff:ff:fe+\n") == 0);
 	CHECK_STR(mac_of(0, 1), "02:00:00:ff:ff:ff");
 
 	t_name = "two rules, two pools, no overlap; every VF count";
-	CHECK(parse("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:01,02:00:00:00:00:02\nsriov 02:00.0 vfs=2 mac=02:00:00:00:00:03+\n"
-		    "sriov 03:00.0 vfs=2 mac=02:00:00:00:00:05 vlan=4094\nsriov 04:00.0 vfs=1\n") == 0);
-	CHECK(cfg.n == 4 && cfg.nvf_macs == 3);
+	CHECK(t_parse("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:01,02:00:00:00:00:02\nsriov 02:00.0 vfs=2 mac=02:00:00:00:00:03+\n"
+		      "sriov 03:00.0 vfs=2 mac=02:00:00:00:00:05 vlan=4094\nsriov 04:00.0 vfs=1\n") == 0);
+	CHECK(t_cfg.n == 4 && t_cfg.nvf_macs == 3);
 	CHECK_STR(mac_of(1, 1), "02:00:00:00:00:04");
 	CHECK_STR(mac_of(2, 0), "02:00:00:00:00:05");
-	CHECK(cfg.rules[2].vfid.vlan == 4094);
-	CHECK(!vfid_rule_wanted(&cfg.rules[3].vfid));
+	CHECK(t_cfg.rules[2].vfid.vlan == 4094);
+	CHECK(!vfid_rule_wanted(&t_cfg.rules[3].vfid));
 	CHECK_STR(mac_of(3, 0), "none");
 }
 
 static void errors(void)
 {
-	expect_error("sriov 01:00.0 vfs=2 mac=01:00:5e:00:00:01\n", "t.conf:1: 01:00:5e:00:00:01 in mac= is a multicast address");
-	expect_error("sriov 01:00.0 vfs=2 mac=ff:ff:ff:ff:ff:ff+\n", "t.conf:1: ff:ff:ff:ff:ff:ff in mac= is a multicast address");
-	expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:01,00:00:00:00:00:00\n", "t.conf:1: 00:00:00:00:00:00 in mac= is the zero MAC");
-	expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:1\n", "t.conf:1: '02:00:00:00:00:1' in mac= is not a MAC address");
-	expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:01,,02:00:00:00:00:02\n", "'' in mac= is not a MAC address");
-	expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:01,\n", "'' in mac= is not a MAC address");
-	expect_error("sriov 01:00.0 vfs=2 mac=\n", "mac= needs a value");
-	expect_error("sriov 01:00.0 vfs=2 mac=+\n", "'' in mac= is not a MAC address");
-	expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:01++\n", "'02:00:00:00:00:01+' in mac= is not a MAC address");
-	expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:01 mac=02:00:00:00:00:02\n", "mac= given twice");
-	expect_error("sriov 01:00.0 vfs=2 mac=\x01\x02:00\n", "'??:00' in mac= is not a MAC address");
-	expect_error("sriov 01:00.0 vfs=1 mac=02:00:00:00:00:01,02:00:00:00:00:02\n", "t.conf:1: mac= lists 2 MACs for vfs=1: more MACs than VFs");
-	expect_error("sriov 01:00.0 vfs=3 mac=02:00:00:ff:ff:fe+\n",
-		     "t.conf:1: mac=02:00:00:ff:ff:fe+ with vfs=3 runs past 02:00:00:ff:ff:ff: counting up would change the first three bytes");
-	expect_error("sriov 01:00.0 vfs=2 vlan=4095\n", "'vlan=4095': expected a VLAN id from 0 to 4094");
-	expect_error("sriov 01:00.0 vfs=2 vlan=\n", "'vlan=': expected a VLAN id");
-	expect_error("sriov 01:00.0 vfs=2 vlan=-1\n", "'vlan=-1': expected a VLAN id");
-	expect_error("sriov 01:00.0 vfs=2 vlan=99999999999999999999\n", "expected a VLAN id");
-	expect_error("sriov 01:00.0 vfs=2 vlan=1 vlan=2\n", "vlan= given twice");
-	expect_error("sriov 01:00.0 vfs=2 trust=yes\n", "'trust=yes': expected trust=on or trust=off");
-	expect_error("sriov 01:00.0 vfs=2 spoofchk=\n", "'spoofchk=': expected spoofchk=on or spoofchk=off");
-	expect_error("sriov 01:00.0 vfs=2 trust=on trust=off\n", "trust= given twice");
-	expect_error("sriov 01:00.0 vfs=2 macs=02:00:00:00:00:01\n",
-		     "unknown sriov option; accepted: vfs=N, host, vfio=LIST (e.g. vfio=0-1,3), mac=LIST|BASE+");
+	t_expect_error("sriov 01:00.0 vfs=2 mac=01:00:5e:00:00:01\n", "test.conf:1: 01:00:5e:00:00:01 in mac= is a multicast address");
+	t_expect_error("sriov 01:00.0 vfs=2 mac=ff:ff:ff:ff:ff:ff+\n", "test.conf:1: ff:ff:ff:ff:ff:ff in mac= is a multicast address");
+	t_expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:01,00:00:00:00:00:00\n", "test.conf:1: 00:00:00:00:00:00 in mac= is the zero MAC");
+	t_expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:1\n", "test.conf:1: '02:00:00:00:00:1' in mac= is not a MAC address");
+	t_expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:01,,02:00:00:00:00:02\n", "'' in mac= is not a MAC address");
+	t_expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:01,\n", "'' in mac= is not a MAC address");
+	t_expect_error("sriov 01:00.0 vfs=2 mac=\n", "mac= needs a value");
+	t_expect_error("sriov 01:00.0 vfs=2 mac=+\n", "'' in mac= is not a MAC address");
+	t_expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:01++\n", "'02:00:00:00:00:01+' in mac= is not a MAC address");
+	t_expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:01 mac=02:00:00:00:00:02\n", "mac= given twice");
+	t_expect_error("sriov 01:00.0 vfs=2 mac=\x01\x02:00\n", "'??:00' in mac= is not a MAC address");
+	t_expect_error("sriov 01:00.0 vfs=1 mac=02:00:00:00:00:01,02:00:00:00:00:02\n", "test.conf:1: mac= lists 2 MACs for vfs=1: more MACs than VFs");
+	t_expect_error("sriov 01:00.0 vfs=3 mac=02:00:00:ff:ff:fe+\n",
+		       "test.conf:1: mac=02:00:00:ff:ff:fe+ with vfs=3 runs past 02:00:00:ff:ff:ff: counting up would change the first three bytes");
+	t_expect_error("sriov 01:00.0 vfs=2 vlan=4095\n", "'vlan=4095': expected a VLAN id from 0 to 4094");
+	t_expect_error("sriov 01:00.0 vfs=2 vlan=\n", "'vlan=': expected a VLAN id");
+	t_expect_error("sriov 01:00.0 vfs=2 vlan=-1\n", "'vlan=-1': expected a VLAN id");
+	t_expect_error("sriov 01:00.0 vfs=2 vlan=99999999999999999999\n", "expected a VLAN id");
+	t_expect_error("sriov 01:00.0 vfs=2 vlan=1 vlan=2\n", "vlan= given twice");
+	t_expect_error("sriov 01:00.0 vfs=2 trust=yes\n", "'trust=yes': expected trust=on or trust=off");
+	t_expect_error("sriov 01:00.0 vfs=2 spoofchk=\n", "'spoofchk=': expected spoofchk=on or spoofchk=off");
+	t_expect_error("sriov 01:00.0 vfs=2 trust=on trust=off\n", "trust= given twice");
+	t_expect_error("sriov 01:00.0 vfs=2 macs=02:00:00:00:00:01\n",
+		       "unknown sriov option; accepted: vfs=N, host, vfio=LIST (e.g. vfio=0-1,3), mac=LIST|BASE+");
 
 	/* duplicates, wherever they are written: reported at the later line */
-	expect_error("sriov 01:00.0 vfs=3 mac=02:00:00:00:00:01,02:00:00:00:00:02,02:00:00:00:00:01\n",
-		     "t.conf:1: mac=: 02:00:00:00:00:01 is given twice (VF 0 and VF 2); every VF needs its own MAC");
-	expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:07\n\nsriov 02:00.0 vfs=2 mac=02:00:00:00:00:08,02:00:00:00:00:07\n",
-		     "t.conf:3: mac=: 02:00:00:00:00:07 (VF 1 here) is VF 0's MAC at t.conf:1 already");
-	expect_error("sriov 01:00.0 vfs=4 mac=02:00:00:00:00:10+\nsriov 02:00.0 vfs=4 mac=02:00:00:00:00:13+\n",
-		     "t.conf:2: mac=: 02:00:00:00:00:13 (VF 0 here) is VF 3's MAC at t.conf:1 already");
+	t_expect_error("sriov 01:00.0 vfs=3 mac=02:00:00:00:00:01,02:00:00:00:00:02,02:00:00:00:00:01\n",
+		       "test.conf:1: mac=: 02:00:00:00:00:01 is given twice (VF 0 and VF 2); every VF needs its own MAC");
+	t_expect_error("sriov 01:00.0 vfs=2 mac=02:00:00:00:00:07\n\nsriov 02:00.0 vfs=2 mac=02:00:00:00:00:08,02:00:00:00:00:07\n",
+		       "test.conf:3: mac=: 02:00:00:00:00:07 (VF 1 here) is VF 0's MAC at test.conf:1 already");
+	t_expect_error("sriov 01:00.0 vfs=4 mac=02:00:00:00:00:10+\nsriov 02:00.0 vfs=4 mac=02:00:00:00:00:13+\n",
+		       "test.conf:2: mac=: 02:00:00:00:00:13 (VF 0 here) is VF 3's MAC at test.conf:1 already");
 	/* the later line starts lower: still reported there, about the first shared MAC */
-	expect_error("sriov 01:00.0 vfs=4 mac=02:00:00:00:00:12+\nsriov 02:00.0 vfs=4 mac=02:00:00:00:00:10+\n",
-		     "t.conf:2: mac=: 02:00:00:00:00:12 (VF 2 here) is VF 0's MAC at t.conf:1 already");
-	expect_error("sriov 01:00.0 vfs=8 mac=02:00:00:00:00:10+\nsriov 02:00.0 vfs=1 mac=02:00:00:00:00:17\n",
-		     "t.conf:2: mac=: 02:00:00:00:00:17 (VF 0 here) is VF 7's MAC at t.conf:1 already");
+	t_expect_error("sriov 01:00.0 vfs=4 mac=02:00:00:00:00:12+\nsriov 02:00.0 vfs=4 mac=02:00:00:00:00:10+\n",
+		       "test.conf:2: mac=: 02:00:00:00:00:12 (VF 2 here) is VF 0's MAC at test.conf:1 already");
+	t_expect_error("sriov 01:00.0 vfs=8 mac=02:00:00:00:00:10+\nsriov 02:00.0 vfs=1 mac=02:00:00:00:00:17\n",
+		       "test.conf:2: mac=: 02:00:00:00:00:17 (VF 0 here) is VF 7's MAC at test.conf:1 already");
 	t_name = "adjacent ranges do not overlap";
-	CHECK(parse("sriov 01:00.0 vfs=4 mac=02:00:00:00:00:10+\nsriov 02:00.0 vfs=4 mac=02:00:00:00:00:14+\nsriov 03:00.0 vfs=1 mac=02:00:00:00:00:0f\n") ==
+	CHECK(t_parse("sriov 01:00.0 vfs=4 mac=02:00:00:00:00:10+\nsriov 02:00.0 vfs=4 mac=02:00:00:00:00:14+\nsriov 03:00.0 vfs=1 mac=02:00:00:00:00:0f\n") ==
 	      0);
 	t_name = "many duplicates stay within the 100-error cap";
 	{
 		struct strbuf sb = { 0 };
 		for (int i = 0; i < 150; i++)
 			sb_puts(&sb, "sriov 01:00.0 vfs=1 mac=02:00:00:00:00:01\n");
-		CHECK(parse(sb.s) == 100 && cfg.errors.n == 100);
+		CHECK(t_parse(sb.s) == 100 && t_cfg.errors.n == 100);
 		sb_free(&sb);
 	}
 }
@@ -219,10 +202,10 @@ static void plan(void)
 	dev("0000:02:00.0", 0x020000, "igb", 7);
 	dev("0000:03:00.0", 0x010802, "nvme", 2);
 	dev("0000:04:00.0", 0x020000, "vfio-pci", 7);
-	CHECK(parse("sriov 01:00.0 vfs=3 mac=02:00:00:00:00:01,02:00:00:00:00:02 trust=on\nsriov 03:00.0 vfs=1 vlan=3\n"
-		    "sriov 04:00.0 vfs=1 spoofchk=off\nsriov 02:00.0 vfs=1\nbind 04:00.0\n") == 0);
-	plan_build(&cfg, &t, &prot, &p);
-	plan_sriov(&cfg, &t, &p, &sp, &f);
+	CHECK(t_parse("sriov 01:00.0 vfs=3 mac=02:00:00:00:00:01,02:00:00:00:00:02 trust=on\nsriov 03:00.0 vfs=1 vlan=3\n"
+		      "sriov 04:00.0 vfs=1 spoofchk=off\nsriov 02:00.0 vfs=1\nbind 04:00.0\n") == 0);
+	plan_build(&t_cfg, &t, &prot, &p);
+	plan_sriov(&t_cfg, &t, &p, &sp, &f);
 	t_name = "plan: wants per VF";
 	CHECK(sp.n == 4);
 	CHECK(sp.v[0].id.wanted && !sp.v[0].id.refused && sp.v[0].nvfs == 3);
@@ -243,20 +226,20 @@ static void plan(void)
 	findings_free(&f);
 
 	t_name = "plan: MACs on a rule that matches two PFs: refused on both";
-	CHECK(parse("sriov id=8086:10c9 vfs=1 mac=02:00:00:00:00:01\n") == 0);
+	CHECK(t_parse("sriov id=8086:10c9 vfs=1 mac=02:00:00:00:00:01\n") == 0);
 	t.n = 2;
-	plan_build(&cfg, &t, &prot, &p);
-	plan_sriov(&cfg, &t, &p, &sp, &f);
+	plan_build(&t_cfg, &t, &prot, &p);
+	plan_sriov(&t_cfg, &t, &p, &sp, &f);
 	CHECK(sp.n == 2 && sp.v[0].id.refused && sp.v[1].id.refused);
 	CHECK(has(&f, "vf-identity-refused", "0000:01:00.0") && has(&f, "vf-identity-refused", "0000:02:00.0"));
-	CHECK_CONTAINS(sp.v[0].id.reason, "t.conf:1 gives MACs but matches 2 SR-IOV PFs");
+	CHECK_CONTAINS(sp.v[0].id.reason, "test.conf:1 gives MACs but matches 2 SR-IOV PFs");
 	sriov_plan_free(&sp);
 	plan_free(&p);
 	findings_free(&f);
 	t_name = "plan: trust alone on a rule that matches two PFs is fine";
-	CHECK(parse("sriov id=8086:10c9 vfs=1 trust=on\n") == 0);
-	plan_build(&cfg, &t, &prot, &p);
-	plan_sriov(&cfg, &t, &p, &sp, &f);
+	CHECK(t_parse("sriov id=8086:10c9 vfs=1 trust=on\n") == 0);
+	plan_build(&t_cfg, &t, &prot, &p);
+	plan_sriov(&t_cfg, &t, &p, &sp, &f);
 	CHECK(sp.n == 2 && !sp.v[0].id.refused && !sp.v[1].id.refused && f.n == 0);
 	sriov_plan_free(&sp);
 	plan_free(&p);
@@ -498,5 +481,5 @@ void test_vfid(void)
 	plan();
 	messages();
 	replies();
-	config_free(&cfg);
+	t_config_free();
 }
