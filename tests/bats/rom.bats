@@ -60,6 +60,17 @@ expect_invalid() {
 	[ "$(rom_writes | tr '\n' ' ')" = '1\n 0\n ' ]
 }
 
+# rom_refused WHY MKROM-SPEC... : a ROM made by mkrom from the specs, on the
+# GPU, is refused for WHY (expect_invalid)
+rom_refused() {
+	local why=$1
+	shift
+	romfile refused.rom "$@"
+	rom_tree refused.rom
+	run vrom $GPU -o out.rom
+	expect_invalid "$why"
+}
+
 @test "rom: x86 + EFI, two images: valid, written byte for byte, the VM lines; rom turned on then off" {
 	romfile two.rom x86,blocks=2 efi,blocks=3
 	rom_tree two.rom
@@ -121,46 +132,27 @@ expect_invalid() {
 }
 
 @test "rom: truncated: refused" {
-	romfile cut.rom x86 efi,blocks=3 --cut=1500
-	rom_tree cut.rom
-	run vrom $GPU -o out.rom
-	expect_invalid "image 2 at 0x200: truncated: its PCIR says 1536 bytes (3 x 512), only 988 are there"
+	rom_refused "image 2 at 0x200: truncated: its PCIR says 1536 bytes (3 x 512), only 988 are there" x86 efi,blocks=3 --cut=1500
 }
 
 @test "rom: bad signature: refused" {
-	romfile sig.rom x86,sig=aa55
-	rom_tree sig.rom
-	run vrom $GPU -o out.rom
-	expect_invalid "no ROM signature: it starts aa 55, not 55 aa: not an option ROM"
+	rom_refused "no ROM signature: it starts aa 55, not 55 aa: not an option ROM" x86,sig=aa55
 }
 
 @test "rom: bad signature of a later image: refused" {
-	romfile sig2.rom x86 efi,sig=0000
-	rom_tree sig2.rom
-	run vrom $GPU -o out.rom
-	expect_invalid "image 2 at 0x200: no ROM signature (00 00, not 55 aa) where image 1 says another image follows"
+	rom_refused "image 2 at 0x200: no ROM signature (00 00, not 55 aa) where image 1 says another image follows" x86 efi,sig=0000
 }
 
 @test "rom: no PCIR structure: refused" {
-	romfile pcir.rom x86,pcirsig=PCIX
-	rom_tree pcir.rom
-	run vrom $GPU -o out.rom
-	expect_invalid "image 1 at 0x0: no PCIR signature at +0x40 (the pointer at +0x18): found 50 43 49 58"
+	rom_refused "image 1 at 0x0: no PCIR signature at +0x40 (the pointer at +0x18): found 50 43 49 58" x86,pcirsig=PCIX
 }
 
 @test "rom: another vendor's ROM: refused" {
-	romfile amd.rom x86,ids=1002:67df
-	rom_tree amd.rom
-	run vrom $GPU -o out.rom
-	expect_invalid "image 1 at 0x0: its PCIR names 1002:67df, the card is 10de:2204: a ROM for another vendor's card"
+	rom_refused "image 1 at 0x0: its PCIR names 1002:67df, the card is 10de:2204: a ROM for another vendor's card" x86,ids=1002:67df
 }
 
 @test "rom: another device of the same vendor: refused, unless its device list names the card" {
-	romfile other.rom x86,ids=10de:1b80
-	rom_tree other.rom
-	run vrom $GPU -o out.rom
-	expect_invalid "image 1 at 0x0: its PCIR names device 10de:1b80, the card is 10de:2204: a ROM for another card"
-
+	rom_refused "image 1 at 0x0: its PCIR names device 10de:1b80, the card is 10de:2204: a ROM for another card" x86,ids=10de:1b80
 	romfile list.rom x86,ids=10de:1b80,devlist=1b81:2204
 	rom_tree list.rom
 	run vrom $GPU -o out.rom
@@ -170,24 +162,15 @@ expect_invalid() {
 }
 
 @test "rom: zero image length: refused" {
-	romfile zero.rom x86,blocks=0
-	rom_tree zero.rom
-	run vrom $GPU -o out.rom
-	expect_invalid "image 1 at 0x0: zero length (PCIR +0x10 is 0): the chain ends in nothing"
+	rom_refused "image 1 at 0x0: zero length (PCIR +0x10 is 0): the chain ends in nothing" x86,blocks=0
 }
 
 @test "rom: bad x86 checksum: refused" {
-	romfile sum.rom x86,blocks=2,badsum efi
-	rom_tree sum.rom
-	run vrom $GPU -o out.rom
-	expect_invalid "image 1 (x86) at 0x0: bad checksum: its 1024 bytes sum to 0x01, not 0: corrupt or edited"
+	rom_refused "image 1 (x86) at 0x0: bad checksum: its 1024 bytes sum to 0x01, not 0: corrupt or edited" x86,blocks=2,badsum efi
 }
 
 @test "rom: last-image bit missing at the end: refused" {
-	romfile nolast.rom x86 efi,last=0
-	rom_tree nolast.rom
-	run vrom $GPU -o out.rom
-	expect_invalid "image 2 at 0x200 is not marked as the last (indicator bit 7 clear), and the data ends after it"
+	rom_refused "image 2 at 0x200 is not marked as the last (indicator bit 7 clear), and the data ends after it" x86 efi,last=0
 }
 
 @test "rom: an empty rom attribute: refused" {

@@ -65,26 +65,26 @@ static const char *best(const char *modalias)
 
 static void alias_matching(void)
 {
+	static const struct {
+		const char *name, *modalias, *want; /* "-": no variant */
+	} cases[] = {
+		{ "alias: an exact device entry beats a vendor-wide one and the catch-all", "vfio_pci:v000015B3d0000101Esv000015B3sd00000051bc03sc00i00",
+		  "mlx5_vfio_pci" },
+		{ "alias: fewer wildcards win (class-narrowed entry)", "vfio_pci:v000015B3d0000101Esv000015B3sd00000051bc02sc00i00", "mlx5_eth_vfio_pci" },
+		{ "alias: a vendor-wide entry when no device entry matches", "vfio_pci:v000015B3d00001017sv000015B3sd00000051bc02sc00i00", "vendor_vfio_pci" },
+		{ "alias: of two with as many wildcards, the first", "vfio_pci:v00001AF4d00001041sv00001AF4sd00001100bc02sc00i00", "virtio_vfio_pci" },
+		{ "alias: vfio_pci's own catch-all is not a variant", "vfio_pci:v000010DEd00002204sv00001458sd0000403Bbc03sc00i00", "-" },
+		{ "alias: a pci: alias is a native driver, not a variant", "pci:v000015B3d0000101Esv000015B3sd00000051bc02sc00i00", "-" },
+		{ "alias: comment and module-less lines are not entries", "vfio_pci:v00001234d00001111sv00001AF4sd00001100bc03sc00i00", "-" },
+		{ "alias: a module that is not a module name is no entry", "vfio_pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02", "-" },
+		{ "alias: the last line without a newline", "vfio_pci:v00008086d00001521sv00008086sd00000001bc02sc00i00", "igb_vfio_pci" },
+	};
 	struct alias_match m;
 
-	t_name = "alias: an exact device entry beats a vendor-wide one and the catch-all";
-	CHECK_STR(best("vfio_pci:v000015B3d0000101Esv000015B3sd00000051bc03sc00i00"), "mlx5_vfio_pci");
-	t_name = "alias: fewer wildcards win (class-narrowed entry)";
-	CHECK_STR(best("vfio_pci:v000015B3d0000101Esv000015B3sd00000051bc02sc00i00"), "mlx5_eth_vfio_pci");
-	t_name = "alias: a vendor-wide entry when no device entry matches";
-	CHECK_STR(best("vfio_pci:v000015B3d00001017sv000015B3sd00000051bc02sc00i00"), "vendor_vfio_pci");
-	t_name = "alias: of two with as many wildcards, the first";
-	CHECK_STR(best("vfio_pci:v00001AF4d00001041sv00001AF4sd00001100bc02sc00i00"), "virtio_vfio_pci");
-	t_name = "alias: vfio_pci's own catch-all is not a variant";
-	CHECK_STR(best("vfio_pci:v000010DEd00002204sv00001458sd0000403Bbc03sc00i00"), "-");
-	t_name = "alias: a pci: alias is a native driver, not a variant";
-	CHECK_STR(best("pci:v000015B3d0000101Esv000015B3sd00000051bc02sc00i00"), "-");
-	t_name = "alias: comment and module-less lines are not entries";
-	CHECK_STR(best("vfio_pci:v00001234d00001111sv00001AF4sd00001100bc03sc00i00"), "-");
-	t_name = "alias: a module that is not a module name is no entry";
-	CHECK_STR(best("vfio_pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02"), "-");
-	t_name = "alias: the last line without a newline";
-	CHECK_STR(best("vfio_pci:v00008086d00001521sv00008086sd00000001bc02sc00i00"), "igb_vfio_pci");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		t_name = cases[i].name;
+		CHECK_STR(best(cases[i].modalias), cases[i].want);
+	}
 	t_name = "alias: the pattern and its wildcard count are returned";
 	CHECK(alias_best_match(aliases, strlen(aliases), "vfio_pci:", "vfio_pci:v000015B3d0000101Esv000015B3sd00000051bc03sc00i00", "vfio_pci", &m));
 	CHECK_STR(m.pattern, "vfio_pci:v000015B3d0000101Esv*sd*bc*sc*i*");
